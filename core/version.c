@@ -1,0 +1,2 @@
+#include "config.h"
+const char s2n_version[] = PACKAGE_VERSION;
