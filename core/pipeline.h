@@ -23,6 +23,7 @@ typedef struct stage_def {
     char *workdir;        /* absolute                                   */
     const struct plugin *plugin;
     size_t index;         /* position in the pipeline                   */
+    int opts_ok;          /* its options passed the plugin's table      */
 } stage_def;
 
 typedef struct pipeline {
