@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "core/loader.h"
+#include "core/plugcache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -336,7 +337,12 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
             return NULL;
         }
     }
-    char *perr = probe(file);
+    if (!r->cache_opened) {
+        r->cache = plugcache_open();
+        r->cache_opened = 1;
+    }
+    int cached = plugcache_known_good(r->cache, file);
+    char *perr = cached ? NULL : probe(file);
     if (perr) {
         *err = perr;
         return NULL;
@@ -362,6 +368,8 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
         lt_dlclose(h);
         return NULL;
     }
+    if (!cached)
+        plugcache_remember(r->cache, file);
     r->plugins = xrealloc(r->plugins, (r->n + 1) * sizeof *r->plugins);
     plugin *p = &r->plugins[r->n++];
     p->type = xstrdup(d->type);
@@ -490,5 +498,6 @@ void registry_free(registry *r)
     }
     free(r->plugins);
     sv_free(&r->dirs);
+    plugcache_close(r->cache);
     memset(r, 0, sizeof *r);
 }
