@@ -43,9 +43,15 @@ expect_rc "stage newerminor" 2 &&
     pass "stage newerminor: refused before running"
 
 # Two files claiming one type: an error naming both, not a silent pick.
+# Copied out of .libs/ into two ordinary folders, as a user's third-party
+# plugin folders would be (the core lets a plugin folder override the
+# stock plugins of its own build tree, which live in .libs/).
 workspace dup
-dupa=$(plugin_dir tests/plugins/dup-a)
-dupb=$(plugin_dir tests/plugins/dup-b)
+dupa=$TMP/plugins-a
+dupb=$TMP/plugins-b
+mkdir -p "$dupa" "$dupb"
+cp "$(plugin_so tests/plugins/dup-a s2n-dup)" "$dupa/"
+cp "$(plugin_so tests/plugins/dup-b s2n-dup)" "$dupb/"
 run_case "$TMP/dup.out" env S2NBUILD_PLUGIN_PATH="$dupa:$dupb" \
     sh -c 'cd "$1" && exec "$2" stage dup' sh "$ws" "$S2N"
 expect_rc "dup" 2 &&
