@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,8 +134,15 @@ char *changes_last_green_commit(const char *state_dir, char **run_id)
         const char *commit = json_string_value(json_object_get(j, "commit"));
         const char *started = json_string_value(json_object_get(j, "started"));
         if (result && strcmp(result, "ok") == 0 && commit && *commit) {
-            /* "started" is ISO 8601 UTC; the run id breaks ties */
-            char *key = xasprintf("%s %s", started ? started : "", e->d_name);
+            /* "started" is ISO 8601 UTC to the second; the record's
+             * mtime orders runs within one second */
+            struct stat sb;
+            char *rp = xasprintf("%s/%s/record.json", runs, e->d_name);
+            if (stat(rp, &sb) != 0)
+                memset(&sb, 0, sizeof sb);
+            free(rp);
+            char *key = xasprintf("%s %020lld.%09ld %s", started ? started : "",
+                                  (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, e->d_name);
             if (!best_started || strcmp(key, best_started) > 0) {
                 free(best_started), free(best_commit), free(best_id);
                 best_started = key;

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int resume_wanted(const resume_opts *o)
@@ -27,6 +28,11 @@ static int by_started_desc(const void *a, const void *b)
     int c = strcmp(sy ? sy : "", sx ? sx : "");
     if (c)
         return c;
+    /* within one second: the record written last */
+    double mx = json_number_value(json_object_get(*x, "_mtime"));
+    double my = json_number_value(json_object_get(*y, "_mtime"));
+    if (mx != my)
+        return my > mx ? 1 : -1;
     const char *ix = json_string_value(json_object_get(*x, "run_id"));
     const char *iy = json_string_value(json_object_get(*y, "run_id"));
     return strcmp(iy ? iy : "", ix ? ix : "");
@@ -44,11 +50,17 @@ static void load_records(const char *state_dir, const char *skip_id, record_list
             continue;
         char *p = xasprintf("%s/%s/record.json", runs, e->d_name);
         json_t *j = json_load_file(p, 0, NULL);
-        free(p);
-        if (!j)
+        if (!j) {
+            free(p);
             continue;
+        }
         if (!json_object_get(j, "run_id"))
             json_object_set_new(j, "run_id", json_string(e->d_name));
+        struct stat sb;
+        if (stat(p, &sb) == 0)
+            json_object_set_new(j, "_mtime", json_real((double)sb.st_mtim.tv_sec +
+                                                       sb.st_mtim.tv_nsec / 1e9));
+        free(p);
         l->recs = xrealloc(l->recs, (l->n + 1) * sizeof *l->recs);
         l->recs[l->n++] = j;
     }

@@ -25,5 +25,6 @@ void add_profile_tests(void);
 void add_cache_tests(void);
 void add_export_tests(void);
 void add_report_tests(void);
+void add_resume_tests(void);
 
 #endif
