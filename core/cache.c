@@ -204,12 +204,6 @@ static void hash_inputs(hasher *h, stage_def *s)
 {
     s2n_value *in = value_get(s->node, "inputs");
     s2n_value *files = inputs_files(s);
-    strvec all = {0};
-    /* explicit inputs may name anything (also dist/); the default skips
-     * tool state */
-    walk(s->workdir, "", files != NULL, &all);
-    if (all.n)
-        qsort(all.v, all.n, sizeof *all.v, cmp_str);
     const char *globs[256];
     size_t ng = 0;
     if (files && files->kind == S2N_KIND_STRING)
@@ -217,6 +211,20 @@ static void hash_inputs(hasher *h, stage_def *s)
     for (size_t i = 0; files && files->kind == S2N_KIND_LIST && i < files->n && ng < 256; i++)
         if (files->items[i]->kind == S2N_KIND_STRING)
             globs[ng++] = files->items[i]->str;
+    /* Tool state (caches, egg-info, build/) never counts, also under a
+     * declared directory: tools write it while they work.  A glob that
+     * starts inside such a folder (the wheels in dist) reads it on purpose. */
+    strvec all = {0};
+    walk(s->workdir, "", 0, &all);
+    for (size_t g = 0; g < ng; g++) {
+        const char *slash = strchr(globs[g], '/');
+        char *first = slash ? xstrndup(globs[g], (size_t)(slash - globs[g])) : xstrdup(globs[g]);
+        if (!strpbrk(first, "*?[") && skip_dir(first, 0) && !skip_dir(first, 1))
+            walk(s->workdir, first, 1, &all);
+        free(first);
+    }
+    if (all.n)
+        qsort(all.v, all.n, sizeof *all.v, cmp_str);
     for (size_t i = 0; i < all.n; i++) {
         int take = !in || (in->kind == S2N_KIND_MAP && !files);
         for (size_t g = 0; !take && g < ng; g++)
