@@ -9,7 +9,9 @@
 //     env:     { DEPLOY: "yes" }            variable equals the value
 //
 // A list means "any of"; several keys mean "all of".  Every decision
-// comes with a human reason, which `plan` prints.
+// comes with a human reason, which `plan` prints.  `changes:` paths are
+// relative to the folder of the pipeline file (the workspace), whatever
+// the stage's workdir; see core/changes.h for what counts as changed.
 #ifndef S2N_CORE_WHEN_H
 #define S2N_CORE_WHEN_H
 
