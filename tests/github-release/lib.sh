@@ -1,0 +1,92 @@
+# lib.sh — sourced by the github-release test scripts: peers, the stage
+# runner, and TAP-like checks ending in "N passed, N failed".
+set -u
+: "${top_srcdir:?run through make check}" "${top_builddir:?run through make check}"
+here=$top_srcdir/tests/github-release
+PLUGIN=$top_builddir/plugins/github-release/.libs/s2n-github-release.so
+MINIHOST=$top_builddir/tests/github-release/minihost
+PY=/usr/bin/python3
+work=$(mktemp -d "${TMPDIR:-/tmp}/ghrel.XXXXXX")
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+passes=0
+fails=0
+ok() { passes=$((passes + 1)); echo "ok - $*"; }
+not_ok() { fails=$((fails + 1)); echo "not ok - $*"; }
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+# has FILE TEXT / lacks FILE TEXT (fixed strings)
+has() { grep -qF -- "$2" "$1"; }
+lacks() { ! grep -qF -- "$2" "$1"; }
+finish() {
+    echo "$passes passed, $fails failed"
+    [ "$fails" -eq 0 ] && [ "$passes" -gt 0 ]
+}
+
+# The npm peer is a hard requirement: a missing install is a failure, not a skip.
+need_node_modules() {
+    if [ ! -d "$here/node_modules/@octokit/fixtures-server" ]; then
+        echo "FAIL: $here/node_modules is missing: run tests/github-release/setup.sh"
+        exit 1
+    fi
+}
+
+# wait_line FILE: the first line a server prints (its base URL)
+wait_line() {
+    i=0
+    while [ ! -s "$1" ] && [ $i -lt 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    head -1 "$1"
+}
+
+start_peer() {
+    need_node_modules
+    (cd "$here" && exec node peer.mjs \
+        '{node_modules/@octokit/fixtures/scenarios/**/normalized-fixture.json,scenarios/*.json}') \
+        >"$work/peer.out" 2>"$work/peer.err" &
+    pids="$pids $!"
+    PEER=$(wait_line "$work/peer.out")
+    [ -n "$PEER" ] || { echo "FAIL: the peer did not start"; cat "$work/peer.err"; exit 1; }
+}
+
+# load SCENARIO: prints the API base of a fresh copy of the scenario
+load() {
+    curl -sf -XPOST -H 'Content-Type: application/json' "$PEER/fixtures" \
+        -d "{\"scenario\":\"$1\"}" | node -pe 'JSON.parse(require("fs").readFileSync(0)).url'
+}
+
+start_fake() {
+    "$PY" "$here/fakegh.py" "$1" >"$work/fake.out" 2>"$work/fake.err" &
+    pids="$pids $!"
+    FAKE=$(wait_line "$work/fake.out")
+    [ -n "$FAKE" ] || { echo "FAIL: fakegh did not start"; cat "$work/fake.err"; exit 1; }
+}
+fake() { # fake METHOD PATH [JSON]
+    curl -sf -X "$1" "$FAKE$2" ${3:+-d "$3"}
+}
+
+# ghrel NAME key=value...: runs the stage in $work/NAME (cwd), output in
+# $work/NAME.out, exit code in $rc.  The mock host stands in for the core
+# until `s2nbuild stage` can run it.
+ghrel() {
+    name=$1
+    shift
+    mkdir -p "$work/$name"
+    cd "$work/$name" || exit 1
+    rc=0
+    "$MINIHOST" "$PLUGIN" --workdir "$work/$name" --stage-dir "$work/$name/stage" "$@" \
+        >"$work/$name.out" 2>&1 || rc=$?
+    cd "$work" || exit 1
+}
+show() { sed 's/^/    # /' "$work/$1.out"; }
