@@ -193,6 +193,13 @@ static void prepare(gh_client *c, const char *method, const char *url, gh_respon
     curl_easy_setopt(cu, CURLOPT_LOW_SPEED_TIME, 60L);
     /* Redirects would carry the token to another host: don't follow. */
     curl_easy_setopt(cu, CURLOPT_FOLLOWLOCATION, 0L);
+    /* libcurl silently re-sends a request whose reused connection died
+     * before any answer, POSTs included: a create or upload that worked
+     * but lost its answer would then run twice (a second draft release;
+     * seen in tests/github-release/faults.sh).  A POST gets a connection of
+     * its own, so a lost answer reaches release.c, which re-reads first. */
+    if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(cu, CURLOPT_FRESH_CONNECT, 1L);
 }
 
 static int finish(gh_client *c, CURLcode rc, gh_response *out)
@@ -337,9 +344,9 @@ int gh_backoff(gh_client *c, const gh_response *r, int attempt)
         if (secs > (double)c->max_wait_s)
             secs = (double)c->max_wait_s;
         if (r->status == 0)
-            gh_log(&c->log, GH_WARN, "connection error (%s): retrying in %.1f s", r->error, secs);
+            gh_log(&c->log, GH_WARN, "connection error (%s): retrying in %.2f s", r->error, secs);
         else
-            gh_log(&c->log, GH_WARN, "HTTP %ld: retrying in %.1f s", r->status, secs);
+            gh_log(&c->log, GH_WARN, "HTTP %ld: retrying in %.2f s", r->status, secs);
     }
     sleep_s(secs);
     return 0;

@@ -14,6 +14,7 @@ It keeps releases and assets in memory, so a re-run sees what an earlier
   starter      upload: leave a broken asset (state "starter"), answer 502
   ratelimit    403 with x-ratelimit-remaining: 0 and a reset in `wait` s
   429          429 with retry-after: `wait`
+  403          403 "Resource not accessible by integration"
 
 Control endpoints (not counted as requests):
   POST /_reset {"digest": true, "page_size": 30}   empty state
@@ -23,7 +24,8 @@ Control endpoints (not counted as requests):
   GET  /_log     the requests handled, "METHOD /path"
 
 API base: BASE/api ; uploads: BASE/uploads.  Prints BASE on stdout.
-Usage: fakegh.py TOKEN   (the Authorization must be "Bearer TOKEN")
+Usage: fakegh.py TOKEN [OWNER/REPO]   (Authorization must be "Bearer TOKEN";
+other repositories give 404 like one the token cannot see)
 """
 import hashlib
 import json
@@ -35,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 TOKEN = sys.argv[1] if len(sys.argv) > 1 else "ghs_test"
+REPO = sys.argv[2] if len(sys.argv) > 2 else "s2n-fixture-org/demo"
 LOCK = threading.Lock()
 S = {}
 
@@ -190,7 +193,13 @@ class Handler(BaseHTTPRequestHandler):
         if not m:
             return self.error(404, "Not Found")
         kind, self.repo, rest = m.group(1), m.group(2), m.group(3)
+        if self.repo != REPO:
+            self.read_body()
+            return self.error(404, "Not Found")
         action = fault and fault["action"]
+        if action == "403":
+            self.read_body()
+            return self.error(403, "Resource not accessible by integration")
         if action == "502":
             self.read_body()
             return self.error(502, "Server Error")

@@ -82,6 +82,7 @@ fake() { # fake METHOD PATH [JSON]
 ghrel() {
     name=$1
     shift
+    marked=$fails
     mkdir -p "$work/$name"
     cd "$work/$name" || exit 1
     rc=0
@@ -89,4 +90,6 @@ ghrel() {
         >"$work/$name.out" 2>&1 || rc=$?
     cd "$work" || exit 1
 }
-show() { sed 's/^/    # /' "$work/$1.out"; }
+# mark; checks...; explain NAME: shows NAME's output when a check since mark failed
+mark() { marked=$fails; }
+explain() { [ "$fails" -eq "${marked:-0}" ] || sed 's/^/    # /' "$work/$1.out"; }

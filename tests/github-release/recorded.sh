@@ -36,7 +36,7 @@ check "release-assets: then rename" [ "$(status PATCH "$B/releases/assets/1000" 
 check "release-assets: then delete" [ "$(status DELETE "$B/releases/assets/1000")" = 204 ]
 check "release-assets: every recorded request consumed" consumed "$API"
 check "release-assets: token not in the output" lacks "$work/assets.out" "$TOKEN"
-[ "$fails" -eq 0 ] || show assets
+explain assets
 
 # --- release-assets-conflict with replace_assets: upload → 422 → list →
 # delete → upload → 201: the whole recording, in this order.
@@ -46,7 +46,7 @@ ghrel conflict api_url="$API" $OLD repo=octokit-fixture-org/release-assets-confl
 check "conflict+replace: the stage succeeds" [ "$rc" -eq 0 ]
 check "conflict+replace: 1 replaced in 5 calls" has "$work/conflict.out" "0 uploaded, 1 replaced, 0 kept (5 calls)"
 check "conflict+replace: every recorded request consumed" consumed "$API"
-[ "$fails" -eq 0 ] || show conflict
+explain conflict
 
 # --- the same without replace_assets: no digest to compare, same size →
 # the existing asset is kept, never duplicated; DELETE + upload stay pending.
@@ -61,7 +61,7 @@ check "conflict+keep: and the second upload" [ "$(status POST \
     "${PEER}/uploads.github.com/${API##*/}/repos/octokit-fixture-org/release-assets-conflict/releases/1000/assets?name=test-upload.txt&label=test" \
     -H 'Content-Type: text/plain' --data-binary "@$work/test-upload.txt")" = 201 ]
 check "conflict+keep: then nothing" consumed "$API"
-[ "$fails" -eq 0 ] || show keep
+explain keep
 
 # --- today's headers against the recording: refused (the recordings check
 # headers), and the stage fails with the peer's reason instead of
@@ -71,5 +71,5 @@ ghrel modern api_url="$API" token=$TOKEN repo=octokit-fixture-org/release-assets
     "assets=$work/test-upload.txt#test"
 check "modern headers vs recording: the stage fails" [ "$rc" -eq 1 ]
 check "modern headers vs recording: says why" has "$work/modern.out" "No match for request"
-[ "$fails" -eq 0 ] || show modern
+explain modern
 finish

@@ -29,42 +29,42 @@ check "first run: created, published, uploaded" has "$work/first.out" "created, 
 check "first run: find, list, create, upload, publish and nothing else" consumed "$API"
 check "first run: notes written as an artifact" has "$work/first/stage/release-notes.md" "scan nested packages"
 check "first run: token not in the output" lacks "$work/first.out" "$TOKEN"
-[ "$fails" -eq 0 ] || show first
+explain first
 
 run rerun ghrel-rerun "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0"
 check "re-run: succeeds" [ "$rc" -eq 0 ]
 check "re-run: kept the identical asset (same digest)" has "$work/rerun.out" "0 uploaded, 0 replaced, 1 kept (1 calls)"
 check "re-run: one GET, no other call" consumed "$API"
-[ "$fails" -eq 0 ] || show rerun
+explain rerun
 
 run race ghrel-create-conflict "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0"
 check "create conflict: succeeds" [ "$rc" -eq 0 ]
 check "create conflict: says it re-read" has "$work/race.out" "created concurrently"
 check "create conflict: 422 then GET again, then upload; no publish needed" consumed "$API"
-[ "$fails" -eq 0 ] || show race
+explain race
 
 run gen ghrel-generate-notes notes=generate name="demo 1.2.0"
 check "generate-notes: succeeds" [ "$rc" -eq 0 ]
 check "generate-notes: the generated body went into the draft" consumed "$API"
 check "generate-notes: kept as an artifact" has "$work/gen/stage/release-notes.md" "Changes in Release v1.0.0"
-[ "$fails" -eq 0 ] || show gen
+explain gen
 
 run keep ghrel-replace "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0"
 check "different asset, no replace: fails" [ "$rc" -eq 1 ]
 check "different asset, no replace: names the asset and the option" \
     has "$work/keep.out" "asset demo_pkg-1.2.0-py3-none-any.whl exists with different content"
 check "different asset, no replace: nothing deleted" next_is "$API" DELETE /repos/s2n-fixture-org/demo/releases/assets/6
-[ "$fails" -eq 0 ] || show keep
+explain keep
 
 run replace ghrel-replace "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0" replace_assets=true
 check "replace: succeeds" [ "$rc" -eq 0 ]
 check "replace: delete then upload" consumed "$API"
 check "replace: counted" has "$work/replace.out" "0 uploaded, 1 replaced"
-[ "$fails" -eq 0 ] || show replace
+explain replace
 
 run resume ghrel-draft-resume "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0"
 check "draft resume: succeeds" [ "$rc" -eq 0 ]
 check "draft resume: found the draft in the list, only published it" consumed "$API"
 check "draft resume: no new release" lacks "$work/resume.out" "created"
-[ "$fails" -eq 0 ] || show resume
+explain resume
 finish
