@@ -3,8 +3,7 @@
 set -u
 : "${top_srcdir:?run through make check}" "${top_builddir:?run through make check}"
 here=$top_srcdir/tests/github-release
-PLUGIN=$top_builddir/plugins/github-release/.libs/s2n-github-release.so
-MINIHOST=$top_builddir/tests/github-release/minihost
+S2NBUILD=$top_builddir/s2nbuild
 PY=/usr/bin/python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/ghrel.XXXXXX")
 pids=""
@@ -76,20 +75,20 @@ fake() { # fake METHOD PATH [JSON]
     curl -sf -X "$1" "$FAKE$2" ${3:+-d "$3"}
 }
 
-# ghrel NAME key=value...: runs the stage in $work/NAME (cwd), output in
-# $work/NAME.out, exit code in $rc.  The mock host stands in for the core
-# until `s2nbuild stage` can run it.
+# ghrel NAME key=value...: runs the real plugin through the CLI,
+# `s2nbuild stage github-release key=value...`, in $work/NAME (the
+# workspace); output in $work/NAME.out, exit code in $rc.
 ghrel() {
     name=$1
     shift
     marked=$fails
     mkdir -p "$work/$name"
-    cd "$work/$name" || exit 1
     rc=0
-    "$MINIHOST" "$PLUGIN" --workdir "$work/$name" --stage-dir "$work/$name/stage" "$@" \
+    (cd "$work/$name" && exec "$S2NBUILD" --no-color stage github-release "$@") \
         >"$work/$name.out" 2>&1 || rc=$?
-    cd "$work" || exit 1
 }
+# stage_dir NAME: the stage's folder of NAME's last run (notes, plan)
+stage_dir() { ls -d "$work/$1"/.s2nbuild/runs/*/github-release | tail -1; }
 # mark; checks...; explain NAME: shows NAME's output when a check since mark failed
 mark() { marked=$fails; }
 explain() { [ "$fails" -eq "${marked:-0}" ] || sed 's/^/    # /' "$work/$1.out"; }

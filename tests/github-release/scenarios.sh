@@ -27,7 +27,7 @@ run first ghrel-first-run "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="de
 check "first run: succeeds" [ "$rc" -eq 0 ]
 check "first run: created, published, uploaded" has "$work/first.out" "created, published, 1 uploaded"
 check "first run: find, list, create, upload, publish and nothing else" consumed "$API"
-check "first run: notes written as an artifact" has "$work/first/stage/release-notes.md" "scan nested packages"
+check "first run: notes written as an artifact" has "$(stage_dir first)/release-notes.md" "scan nested packages"
 check "first run: token not in the output" lacks "$work/first.out" "$TOKEN"
 explain first
 
@@ -46,7 +46,7 @@ explain race
 run gen ghrel-generate-notes notes=generate name="demo 1.2.0"
 check "generate-notes: succeeds" [ "$rc" -eq 0 ]
 check "generate-notes: the generated body went into the draft" consumed "$API"
-check "generate-notes: kept as an artifact" has "$work/gen/stage/release-notes.md" "Changes in Release v1.0.0"
+check "generate-notes: kept as an artifact" has "$(stage_dir gen)/release-notes.md" "Changes in Release v1.0.0"
 explain gen
 
 run keep ghrel-replace "assets=$WHEEL" "notes=$here/data/CHANGES.md" name="demo 1.2.0"
