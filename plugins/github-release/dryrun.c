@@ -42,11 +42,12 @@ char *gh_dry_run_plan(const char *api_url, const gh_release_spec *s, const char 
     dump_json(out, gh_create_body(s));
     for (size_t i = 0; s->assets && i < s->assets->count; i++) {
         const gh_asset *a = &s->assets->items[i];
-        char *url = gh_upload_url("{upload_url}", a->name, a->label);
-        fprintf(out, "  %d. unless present with sha256:%s: POST %s\n", n++, a->sha256, url);
+        char *query = gh_upload_url("{?name,label}", a->name, a->label);
+        fprintf(out, "  %d. unless present with sha256:%s: POST {upload_url}%s\n", n++, a->sha256,
+                query);
         fprintf(out, "       file %s, %llu bytes, Content-Type: %s\n", a->path,
                 (unsigned long long)a->size, a->content_type);
-        free(url);
+        free(query);
     }
     if (s->name || s->body)
         fprintf(out, "  %d. if name or notes differ: PATCH %s/repos/%s/releases/{id}\n", n++,
