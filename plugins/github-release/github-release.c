@@ -187,8 +187,10 @@ static int ghrel_validate(s2n_stage *st, const s2n_host *h)
 
 static char *git_capture(s2n_stage *st, const s2n_host *h, const char *const *argv)
 {
+    /* stderr is captured too: "fatal: not a git repository" is an answer
+     * here (no default), not something to alarm the log with. */
     s2n_spawn spec = {.struct_size = sizeof spec, .argv = argv,
-                      .flags = S2N_SPAWN_CAPTURE, .timeout = 30};
+                      .flags = S2N_SPAWN_CAPTURE | S2N_SPAWN_MERGE, .timeout = 30};
     char *out = NULL;
     size_t len = 0;
     int code = h->spawn(st, &spec, &out, &len);
@@ -437,6 +439,9 @@ static int ghrel_run(s2n_stage *st, const s2n_host *h)
     if (gh_release_sync(&c, &s, &res) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", res.message);
         h->set_message(st, "release %s: %s", s.tag, res.message);
+        /* A re-run converges, so the stage's `retries:` may repeat it. */
+        if (res.transient)
+            h->set_retryable(st, 1);
         result = S2N_FAILED;
     } else {
         if (s.generate_notes && res.body)

@@ -420,7 +420,7 @@ static const char *json_str(const json_t *o, const char *key)
 
 char *gh_explain(const gh_response *r, const char *what, const char *repo)
 {
-    char msg[1024], detail[512] = "";
+    char msg[1024], detail[512] = "", hint404[512];
     const char *hint = "";
     if (r->status == 0) {
         snprintf(msg, sizeof msg, "%s: no response from GitHub (%s)", what, r->error);
@@ -458,10 +458,13 @@ char *gh_explain(const gh_response *r, const char *what, const char *repo)
                    "`repo` scope (classic), and SSO authorization for SAML organizations";
         break;
     case 404:
-        hint = "the repository does not exist or the token cannot see it: check `repo` "
-               "(owner/name), the token's access to it, and `api_url`; creating or updating "
-               "a release also gives 404 when the target commit changes .github/workflows/ "
-               "and the token lacks the workflow permission";
+        snprintf(hint404, sizeof hint404,
+                 "the repository %s does not exist or the token cannot see it: check `repo` "
+                 "(owner/name), the token's access to it, and `api_url`; creating or updating "
+                 "a release also gives 404 when the target commit changes .github/workflows/ "
+                 "and the token lacks the workflow permission",
+                 repo ? repo : "");
+        hint = hint404;
         break;
     case 422:
         hint = "GitHub refused the request as invalid";
@@ -472,6 +475,5 @@ char *gh_explain(const gh_response *r, const char *what, const char *repo)
     snprintf(msg, sizeof msg, "%s: HTTP %ld%s%s%s%s%s%s%s", what, r->status,
              gh_msg ? " \"" : "", gh_msg ? gh_msg : "", gh_msg ? "\"" : "", detail,
              *hint ? " — " : "", hint, "");
-    (void)repo;
     return strdup(msg);
 }

@@ -49,6 +49,7 @@ static int fail(flow *f, const char *fmt, const char *a, const char *b)
 static int fail_response(flow *f, const gh_response *r, const char *what)
 {
     char *m = gh_explain(r, what, f->s->repo);
+    f->res->transient = gh_transient(r);
     snprintf(f->res->message, sizeof f->res->message, "%s", m ? m : what);
     free(m);
     return -1;

@@ -32,6 +32,8 @@ typedef struct gh_release_result {
     char *body;                /* the notes actually set (generated ones)  */
     int created, published;
     unsigned uploaded, kept, replaced, calls;
+    int transient;             /* it failed on a connection error, 5xx or
+                                  rate limit: worth running again later    */
     char message[1024];        /* why it failed                             */
 } gh_release_result;
 
