@@ -120,6 +120,16 @@ check "two drafts: fails" [ "$rc" -eq 1 ]
 check "two drafts: names them" has "$work/twodrafts.out" "draft releases exist for this tag (ids 2, 1)"
 explain twodrafts
 
+# --- a 2 MB asset (fakegh refuses chunked bodies) and a tag with a '/'
+reset
+head -c 2000000 /dev/urandom >"$work/big.bin"
+ghrel big $(echo "$OPTS" | sed 's|tag=v1.2.0|tag=release/v1.2.0|') "assets=$work/big.bin" retries=0
+check "2 MB upload with Content-Length: succeeds" [ "$rc" -eq 0 ]
+check "2 MB upload: stored whole" q '[a["size"] for a in s[0]["assets"] if a["name"] == "big.bin"] == [2000000]'
+ghrel big-again $(echo "$OPTS" | sed 's|tag=v1.2.0|tag=release/v1.2.0|') "assets=$work/big.bin" retries=0
+check "tag with a slash: the re-run only reads" q 'log[-1] == "GET /api/repos/s2n-fixture-org/demo/releases/tags/release/v1.2.0" and len(s) == 1'
+explain big-again
+
 check "the token never appears in any output" sh -c "! cat '$work'/*.out | grep -qF '$TOKEN'"
 check "nor in any file the stage wrote" sh -c "! grep -rqF '$TOKEN' '$work'"
 finish
