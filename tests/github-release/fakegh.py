@@ -58,7 +58,7 @@ def new_release(fields, draft):
            "target_commitish": fields.get("target_commitish", "main"),
            "name": fields.get("name") or fields["tag_name"], "body": fields.get("body"),
            "draft": draft, "prerelease": bool(fields.get("prerelease", False)),
-           "assets": []}
+           "make_latest": fields.get("make_latest"), "assets": []}
     S["releases"].append(rel)
     return rel
 
@@ -169,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
             state = []
             for r in sorted(S["releases"], key=lambda r: (r["tag_name"], r["id"])):
                 j = {k: r[k] for k in ("tag_name", "name", "body", "draft", "prerelease",
-                                       "target_commitish")}
+                                       "target_commitish", "make_latest")}
                 j["assets"] = sorted(({k: a[k] for k in ("name", "label", "state", "size",
                                                           "sha256", "content_type")}
                                       for a in r["assets"]), key=lambda a: a["name"])
@@ -274,7 +274,7 @@ class Handler(BaseHTTPRequestHandler):
             if not rel:
                 return self.error(404, "Not Found")
             req = json.loads(self.read_body() or b"{}")
-            for k in ("name", "body", "draft", "prerelease", "target_commitish"):
+            for k in ("name", "body", "draft", "prerelease", "target_commitish", "make_latest"):
                 if k in req:
                     rel[k] = req[k]
             if after:
