@@ -21,6 +21,7 @@ Control endpoints (not counted as requests):
   POST /_faults [{"at": N} | {"method": M, "path": REGEX, "times": K},
                  with "action": ..., "wait": S]
   GET  /_state   releases and assets without ids, for comparing end states
+                 (?latest=1: with the make_latest last sent)
   GET  /_log     the requests handled, "METHOD /path"
 
 API base: BASE/api ; uploads: BASE/uploads.  Prints BASE on stdout.
@@ -146,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             try:
                 if path.startswith("/_"):
-                    return self.control(method, path)
+                    return self.control(method, path, query)
                 S["count"] += 1
                 S["log"].append("%s %s" % (method, self.path))
                 fault = self.take_fault(method, path)
@@ -156,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
             except ConnectionAbortedError:
                 pass
 
-    def control(self, method, path):
+    def control(self, method, path, query):
         if path == "/_reset":
             reset(json.loads(self.read_body() or b"{}"))
             return self.send(200, {})
@@ -168,8 +169,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_state":
             state = []
             for r in sorted(S["releases"], key=lambda r: (r["tag_name"], r["id"])):
-                j = {k: r[k] for k in ("tag_name", "name", "body", "draft", "prerelease",
-                                       "target_commitish", "make_latest")}
+                # make_latest is which release is latest, not part of one: only on request
+                keys = ("tag_name", "name", "body", "draft", "prerelease", "target_commitish")
+                j = {k: r[k] for k in keys + (("make_latest",) if "latest" in query else ())}
                 j["assets"] = sorted(({k: a[k] for k in ("name", "label", "state", "size",
                                                           "sha256", "content_type")}
                                       for a in r["assets"]), key=lambda a: a["name"])

@@ -10,7 +10,7 @@ WHEEL=$here/data/demo_pkg-1.2.0-py3-none-any.whl
 OPTS="api_url=$FAKE/api token=$TOKEN repo=s2n-fixture-org/demo tag=v1.2.0 target=main retries=0"
 reset() { fake POST /_reset '{}' >/dev/null; }
 q() {
-    fake GET /_state >"$work/state.json"
+    fake GET '/_state?latest=1' >"$work/state.json"
     fake GET /_log >"$work/log.json"
     "$PY" -c "import json,sys; s=json.load(open('$work/state.json')); log=json.load(open('$work/log.json')); sys.exit(0 if ($1) else 1)"
 }
