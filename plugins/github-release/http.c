@@ -466,6 +466,13 @@ char *gh_explain(const gh_response *r, const char *what, const char *repo)
                  repo ? repo : "");
         hint = hint404;
         break;
+    case 301:
+    case 302:
+    case 307:
+    case 308:
+        /* Not followed: a redirect would take the token along. */
+        hint = "the repository was renamed or moved: set `repo` to its new owner/name";
+        break;
     case 422:
         hint = "GitHub refused the request as invalid";
         break;
