@@ -31,12 +31,19 @@ finish() {
     [ "$fails" -eq 0 ] && [ "$passes" -gt 0 ]
 }
 
-# The npm peer is a hard requirement: a missing install is a failure, not a skip.
+# The npm peer is a hard requirement: a missing install is a failure, not a
+# skip.  node_modules is looked for in $GHREL_NODE_DIR, beside this file,
+# then in the build tree (`setup.sh DIR` installs into DIR; a read-only
+# source tree, as in distcheck, takes the build tree).
 need_node_modules() {
-    if [ ! -d "$here/node_modules/@octokit/fixtures-server" ]; then
-        echo "FAIL: $here/node_modules is missing: run tests/github-release/setup.sh"
-        exit 1
-    fi
+    for d in ${GHREL_NODE_DIR:-} "$here" "$top_builddir/tests/github-release"; do
+        if [ -d "$d/node_modules/@octokit/fixtures-server" ]; then
+            NODE_DIR=$(cd "$d" && pwd)
+            return 0
+        fi
+    done
+    echo "FAIL: node_modules missing: run tests/github-release/setup.sh (npm install)"
+    exit 1
 }
 
 # wait_line FILE: the first line a server prints (its base URL)
@@ -51,7 +58,13 @@ wait_line() {
 
 start_peer() {
     need_node_modules
-    (cd "$here" && exec node peer.mjs \
+    # node resolves imports beside the importing file: run a copy of
+    # peer.mjs next to a link to node_modules.
+    mkdir -p "$work/peer"
+    cp "$here/peer.mjs" "$work/peer/"
+    cp -r "$here/scenarios" "$work/peer/"
+    ln -s "$NODE_DIR/node_modules" "$work/peer/node_modules"
+    (cd "$work/peer" && exec node peer.mjs \
         '{node_modules/@octokit/fixtures/scenarios/**/normalized-fixture.json,scenarios/*.json}') \
         >"$work/peer.out" 2>"$work/peer.err" &
     pids="$pids $!"

@@ -9,7 +9,7 @@ TOKEN=0000000000000000000000000000000000000001
 H_ACCEPT='Accept: application/vnd.github.v3+json'
 H_AUTH="Authorization: token $TOKEN"
 OLD="auth_scheme=token accept=application/vnd.github.v3+json token=$TOKEN"
-cp "$here/node_modules/@octokit/fixtures/scenarios/api.github.com/release-assets/test-upload.txt" "$work/"
+cp "$NODE_DIR/node_modules/@octokit/fixtures/scenarios/api.github.com/release-assets/test-upload.txt" "$work/"
 
 status() { # METHOD URL [curl args]: prints the status
     m=$1; u=$2; shift 2
