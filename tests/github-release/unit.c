@@ -139,6 +139,40 @@ static void test_bodies(void)
     CU_ASSERT_STRING_EQUAL(gh_content_type("pkg-1.0.tar.gz"), "application/gzip");
 }
 
+static void test_explain(void)
+{
+    gh_response r = {0};
+    r.status = 403;
+    r.json = json_pack("{s:s}", "message", "Resource not accessible by integration");
+    char *m = gh_explain(&r, "create the release", "o/r");
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "create the release: HTTP 403 \"Resource not accessible"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "contents: write"));
+    free(m);
+    r.sso = "required; url=https://github.com/orgs/o/sso?authorization_request=x";
+    m = gh_explain(&r, "x", "o/r");
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "SAML single sign-on"));
+    free(m);
+    r.sso = NULL;
+    json_decref(r.json);
+    r.status = 422;
+    r.json = json_loads("{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Release\","
+                        "\"code\":\"invalid\",\"field\":\"target_commitish\"}]}", 0, NULL);
+    m = gh_explain(&r, "create the release", "o/r");
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "(Release target_commitish: invalid)"));
+    free(m);
+    json_decref(r.json);
+    r.json = NULL;
+    r.status = 404;
+    m = gh_explain(&r, "find", "acme/widget");
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "the repository acme/widget does not exist"));
+    free(m);
+    r.status = 0;
+    snprintf(r.error, sizeof r.error, "Couldn't connect to server");
+    m = gh_explain(&r, "find", "o/r");
+    CU_ASSERT_STRING_EQUAL(m, "find: no response from GitHub (Couldn't connect to server)");
+    free(m);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -150,6 +184,7 @@ int main(void)
     CU_add_test(s, "versions from file names", test_versions);
     CU_add_test(s, "notes from git log", test_notes);
     CU_add_test(s, "request bodies", test_bodies);
+    CU_add_test(s, "error explanations", test_explain);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();
