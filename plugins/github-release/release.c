@@ -322,6 +322,30 @@ static int delete_asset(flow *f, long long id, const char *name)
     return rc;
 }
 
+static int str_differs(const char *remote, const char *want)
+{
+    return strcmp(remote ? remote : "", want ? want : "") != 0;
+}
+
+static int relabel_asset(flow *f, long long id, const gh_asset *a)
+{
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, "/releases/assets/%lld", id);
+    char *url = gh_repo_url(f->c, f->s->repo, suffix);
+    json_t *body = json_pack("{s:s}", "label", a->label);
+    gh_response r;
+    send(f, "PATCH", url, body, &r, 1);
+    free(url);
+    json_decref(body);
+    int rc = 0;
+    if (r.status == 200)
+        gh_log(&f->c->log, GH_INFO, "asset %s: label set to \"%s\"", a->name, a->label);
+    else
+        rc = fail_response(f, &r, "set an asset's label");
+    gh_response_free(&r);
+    return rc;
+}
+
 enum { KEEP, UPLOAD, REPLACE, CONFLICT };
 
 static int decide(flow *f, const gh_asset *a, const json_t *remote)
@@ -370,6 +394,9 @@ static int sync_asset(flow *f, const gh_asset *a)
         case KEEP:
             gh_log(&f->c->log, GH_INFO, "asset %s already there", a->name);
             f->res->kept++;
+            /* Same file, other label: the label converges too. */
+            if (a->label && remote && str_differs(jstr(remote, "label"), a->label))
+                return relabel_asset(f, jint(remote, "id"), a);
             return 0;
         case CONFLICT: {
             char detail[256];
@@ -498,11 +525,6 @@ static int generate_notes(flow *f, char **body)
         rc = fail_response(f, &r, "generate release notes");
     gh_response_free(&r);
     return rc;
-}
-
-static int str_differs(const char *remote, const char *want)
-{
-    return strcmp(remote ? remote : "", want ? want : "") != 0;
 }
 
 int gh_release_sync(gh_client *c, const gh_release_spec *spec, gh_release_result *res)

@@ -289,6 +289,16 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(404, "Not Found")
             return self.send(200, [self.asset_json(a) for a in rel["assets"]])
         m = re.match(r"^/releases/assets/(\d+)$", rest)
+        if method == "PATCH" and m:
+            req = json.loads(self.read_body() or b"{}")
+            for r in rels:
+                for a in r["assets"]:
+                    if a["id"] == int(m.group(1)):
+                        for k in ("name", "label"):
+                            if k in req:
+                                a[k] = req[k]
+                        return self.send(200, self.asset_json(a))
+            return self.error(404, "Not Found")
         if method == "DELETE" and m:
             for r in rels:
                 for a in r["assets"]:

@@ -46,6 +46,10 @@ ghrel named $OPTS "assets.path=$WHEEL" assets.name=demo.whl "assets.label=The wh
 check "asset name and label from a mapping" \
     q '[(a["name"], a["label"]) for a in s[0]["assets"]] == [("demo.whl", "The wheel")]'
 explain named
+ghrel relabel $OPTS "assets.path=$WHEEL" assets.name=demo.whl "assets.label=Wheel, py3"
+check "same file, new label: the label is changed, nothing uploaded" \
+    q '[(a["name"], a["label"]) for a in s[0]["assets"]] == [("demo.whl", "Wheel, py3")] and log[-1].startswith("PATCH /api/repos/s2n-fixture-org/demo/releases/assets/") and not any(l.startswith("POST") for l in log[-2:])'
+explain relabel
 
 reset
 GH_TOKEN=$TOKEN GITHUB_API_URL=$FAKE/api/ GIT_COMMIT=c0ffee1234
