@@ -128,11 +128,52 @@ static when_source *facts_for(run *r)
     return facts;
 }
 
+/* A stage's view of the facts: `env:` conditions see the stage's and the
+ * pipeline's env: (a profile may set them) before the process
+ * environment, the way ${NAME} does. */
+typedef struct stage_facts {
+    when_source src;
+    when_source *base;
+    run *r;
+    stage_def *def;
+} stage_facts;
+
+static const char *sf_context(void *c, const char *name)
+{
+    stage_facts *f = c;
+    return f->base->context(f->base->ctx, name);
+}
+
+static const char *sf_getenv(void *c, const char *name)
+{
+    stage_facts *f = c;
+    s2n_value *e = value_get(f->def->env, name);
+    if (e && e->kind == S2N_KIND_STRING)
+        return e->str;
+    e = value_get(f->r->p->env, name);
+    if (e && e->kind == S2N_KIND_STRING)
+        return e->str;
+    return getenv(name);
+}
+
+static const changeset *sf_changes(void *c)
+{
+    stage_facts *f = c;
+    return f->base->changes(f->base->ctx);
+}
+
+static int decide(run *r, stage_def *s, char **why)
+{
+    stage_facts f = {.base = facts_for(r), .r = r, .def = s};
+    f.src = (when_source){sf_context, sf_getenv, sf_changes, &f};
+    return when_decide(s->when, &f.src, why);
+}
+
 int policy_before_start(run *r, stage_run *sr)
 {
     if (sr->def->when) {
         char *why = NULL;
-        if (when_decide(sr->def->when, facts_for(r), &why) == WHEN_SKIP) {
+        if (decide(r, sr->def, &why) == WHEN_SKIP) {
             free(sr->message);
             sr->message = xasprintf("skipped: %s", why);
             free(why);
@@ -170,7 +211,7 @@ void policy_after_run(run *r)
 char *policy_plan_reason(run *r, stage_def *s)
 {
     char *why = NULL;
-    int d = when_decide(s->when, facts_for(r), &why);
+    int d = decide(r, s, &why);
     char *line = xasprintf("%s: %s", d == WHEN_RUN ? "run" : "skip", why);
     free(why);
     return line;

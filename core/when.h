@@ -6,7 +6,9 @@
 //     event:   push | [pull_request, tag]   push, pull_request, tag, manual
 //     tag:     "v*"                         building a tag matching the glob
 //     changes: ["core/**", setup.cfg]       a changed path matches a glob
-//     env:     { DEPLOY: "yes" }            variable equals the value
+//     env:     { DEPLOY: "yes" }            variable equals the value (the
+//                                           stage's/pipeline's env:, then the
+//                                           environment: a profile can set it)
 //
 // A list means "any of"; several keys mean "all of".  Every decision
 // comes with a human reason, which `plan` prints.  `changes:` paths are

@@ -43,7 +43,7 @@ cat > "$ws/s2nbuild.yml" <<'YML'
 version: 1
 workdir: core
 profiles:
-  prod: {env: {INDEX: pypi}}
+  prod: {env: {INDEX: pypi, DEPLOY: "yes"}}
 env: {INDEX: local}
 secrets:
   - {name: DEPLOY_TOKEN, file: "${TOKEN_FILE}"}
@@ -64,6 +64,7 @@ stages:
     needs: [build]
     when: {branch: main, changes: ["core/**"]}
     with: {run: "echo publishing to ${INDEX} with $DEPLOY_TOKEN"}
+  - {name: deploy, type: command, needs: [build], when: {env: {DEPLOY: "yes"}}, with: {run: "echo deploying"}}
 YML
 echo "print('v1')" > "$ws/core/src.py"
 printf 'dist/\n.s2nbuild/\n' > "$ws/.gitignore"
@@ -79,6 +80,7 @@ check "plan: publish runs, everything changed on a first build" \
 "$s2n" -C "$ws" run --branch main --event push > "$out/run1.out" 2>&1 || { echo "FAIL: run 1"; cat "$out/run1.out"; fail=1; }
 check "run 1: publish ran" test "$(result_of publish)" = ok
 check "run 1: docs skipped" test "$(result_of docs)" = skipped
+check "run 1: deploy skipped without the prod profile" grep -q "skipped: DEPLOY is not set (wanted 'yes')" "$out/run1.out"
 check "run 1: the record has the commit" grep -q '"commit": "[0-9a-f]\{40\}"' "$ws/.s2nbuild/runs/latest/record.json"
 check "run 1: the secret reached the stage (masked)" grep -q "publishing to local with \*\*\*" "$out/run1.out"
 check "run 1: report.html" test -s "$ws/.s2nbuild/runs/latest/report.html"
@@ -137,6 +139,8 @@ echo "print('v4')" > "$ws/core/src.py"
 (cd "$ws" && git commit -qam four)
 "$s2n" -C "$ws" run --profile prod --only publish --branch main --force > "$out/run10.out" 2>&1 || fail=1
 check "run 10: the prod profile's INDEX" grep -q "publishing to pypi" "$out/run10.out"
+"$s2n" -C "$ws" plan --profile prod > "$out/plan3.out" 2>&1 || fail=1
+check "plan 3: the profile's env: enables deploy" grep -q "run: DEPLOY is 'yes'" "$out/plan3.out"
 rc=0
 "$s2n" -C "$ws" validate --profile prd > "$out/run11.out" 2>&1 || rc=$?
 check "run 11: unknown profile" test $rc = 2
@@ -144,7 +148,7 @@ check "run 11: did you mean prod" grep -q "did you mean 'prod'" "$out/run11.out"
 
 # export and report through the CLI
 "$s2n" -C "$ws" export jenkinsfile > "$out/Jenkinsfile" || fail=1
-check "export: one stage per pipeline stage" test "$(grep -c "sh 's2nbuild run --only" "$out/Jenkinsfile")" = 5
+check "export: one stage per pipeline stage" test "$(grep -c "sh 's2nbuild run --only" "$out/Jenkinsfile")" = 6
 "$s2n" -C "$ws" report > "$out/report.out" || fail=1
 check "report: prints its path" grep -q "report.html$" "$out/report.out"
 
