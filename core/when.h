@@ -31,7 +31,8 @@ typedef struct when_source {
 } when_source;
 
 /* Checks a stage's `when:` node (NULL is fine): keys with did-you-mean,
- * value kinds, event names, glob syntax; errors as file:line:col. */
+ * value kinds, event names, glob syntax; errors as file:line:col.  A
+ * `when:` that is not a mapping is config.c's to report. */
 void when_check(s2n_value *when, diag *d);
 
 enum { WHEN_SKIP = 0, WHEN_RUN = 1 };

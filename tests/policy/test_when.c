@@ -55,9 +55,10 @@ static void test_check_errors(void)
     diag_free(&d);
     value_free(w);
 
+    /* not a mapping: config.c reports that, not a second time here */
     w = yaml("when: [main]\n");
     when_check(value_get(w, "when"), &d);
-    CU_ASSERT(diag_has(&d, "t.yml:1:7: when: expected a mapping of conditions"));
+    CU_ASSERT_EQUAL(d.n, 0);
     diag_free(&d);
     value_free(w);
 
