@@ -254,3 +254,47 @@ int policy_report(const char *state_dir, const char *run_id, char **path_out, ch
     free(dir);
     return rc;
 }
+
+/* ------------------------------------------------------------- schema */
+
+void policy_schema(void *pipeline_schema)
+{
+    json_t *j = pipeline_schema;
+    json_t *props = json_object_get(j, "properties");
+    json_t *stage_props = json_object_get(json_object_get(json_object_get(props, "stages"), "items"),
+                                          "properties");
+    if (!props || !stage_props)
+        return;
+    json_t *globs = json_pack("{s:[{s:s},{s:s,s:{s:s},s:i}]}", "anyOf", "type", "string", "type",
+                              "array", "items", "type", "string", "minItems", 1);
+    json_t *events = json_pack("{s:[s,s,s,s]}", "enum", "push", "pull_request", "tag", "manual");
+    json_t *when = json_pack(
+        "{s:s, s:s, s:b, s:{s:O, s:{s:[O,{s:s,s:O,s:i}]}, s:O, s:O, s:{s:s,s:{s:s}}}}", "type",
+        "object", "description", "conditions; a list is any of, several keys all of",
+        "additionalProperties", 0, "properties", "branch", globs, "event", "anyOf", events, "type",
+        "array", "items", events, "minItems", 1, "tag", globs, "changes", globs, "env", "type",
+        "object", "additionalProperties", "type", "string");
+    json_object_set_new(stage_props, "when", when);
+    json_object_set_new(stage_props, "inputs",
+                        json_pack("{s:s, s:[O,{s:s,s:b,s:{s:O,s:O}}]}", "description",
+                                  "what the stage cache key hashes besides options and upstream "
+                                  "artifacts", "anyOf", globs, "type", "object",
+                                  "additionalProperties", 0, "properties", "files", globs, "env",
+                                  globs));
+    json_object_set_new(stage_props, "cache", json_pack("{s:s}", "type", "boolean"));
+    json_t *secret = json_pack(
+        "{s:[{s:s,s:s},{s:s,s:[s],s:b,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}]}", "anyOf",
+        "type", "string", "pattern", "^[A-Za-z_][A-Za-z0-9_]*$", "type", "object", "required",
+        "name", "additionalProperties", 0, "properties", "name", "type", "string", "file", "type",
+        "string", "env", "type", "string", "credential", "type", "string", "required", "type",
+        "boolean");
+    json_object_set_new(props, "secrets", json_pack("{s:s,s:o}", "type", "array", "items", secret));
+    json_object_set_new(props, "profiles",
+                        json_pack("{s:s,s:{s:s,s:b,s:{s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s},s:{}}}}",
+                                  "type", "object", "additionalProperties", "type", "object",
+                                  "additionalProperties", 0, "properties", "env", "type", "object",
+                                  "stages", "type", "array", "object", "secrets", "type", "array",
+                                  "workdir", "type", "string", "plugin_path"));
+    json_decref(globs);
+    json_decref(events);
+}

@@ -64,6 +64,10 @@ char *policy_plan_reason(run *r, stage_def *s);
 void policy_record_fields(void *json_record);
 /* main.c `export FORMAT`: the pipeline (loaded, no plugins needed). */
 int policy_export(pipeline *p, const char *format, FILE *out, char **err);
+/* schema.c schema_pipeline_json() (or main.c `schema`), on the finished
+ * pipeline schema (json_t *): when:, inputs:, cache:, secrets: entries and
+ * profiles: in full, so editors accept what the policy accepts. */
+void policy_schema(void *pipeline_schema);
 /* main.c `report [RUN]`: report.html of a run dir (default latest). */
 int policy_report(const char *state_dir, const char *run, char **path_out, char **err);
 

@@ -213,3 +213,42 @@ void add_resume_tests(void)
     CU_add_test(s, "--from and --failed", test_from_and_failed);
     CU_add_test(s, "policy options", test_policy_options);
 }
+
+/* policy_schema(): the pipeline schema learns the policy's keys. */
+#include "core/schema.h"
+
+static void test_schema(void)
+{
+    const s2n_plugin *none[1] = {NULL};
+    json_t *j = schema_pipeline_json(none, 0);
+    policy_schema(j);
+    json_t *props = json_object_get(j, "properties");
+    json_t *stage = json_object_get(json_object_get(json_object_get(props, "stages"), "items"),
+                                    "properties");
+    json_t *when = json_object_get(stage, "when");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(when);
+    CU_ASSERT(json_is_false(json_object_get(when, "additionalProperties")));
+    json_t *wp = json_object_get(when, "properties");
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(wp, "branch"));
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(wp, "changes"));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(json_object_get(
+                               json_array_get(json_object_get(json_object_get(wp, "event"), "anyOf"), 0),
+                               "enum"), 1)), "pull_request");
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(stage, "inputs"));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(stage, "cache"), "type")),
+                           "boolean");
+    json_t *secret = json_object_get(json_object_get(props, "secrets"), "items");
+    json_t *obj = json_array_get(json_object_get(secret, "anyOf"), 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(
+                               json_object_get(json_object_get(obj, "properties"), "file"), "type")),
+                           "string");
+    json_t *prof = json_object_get(json_object_get(props, "profiles"), "additionalProperties");
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(json_object_get(prof, "properties"), "stages"));
+    json_decref(j);
+}
+
+void add_schema_tests(void)
+{
+    CU_pSuite s = CU_add_suite("schema", NULL, NULL);
+    CU_add_test(s, "pipeline schema knows when:, inputs:, cache:, secrets:, profiles:", test_schema);
+}

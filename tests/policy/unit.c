@@ -78,6 +78,7 @@ int main(void)
     add_export_tests();
     add_report_tests();
     add_resume_tests();
+    add_schema_tests();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

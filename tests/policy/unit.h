@@ -26,5 +26,6 @@ void add_cache_tests(void);
 void add_export_tests(void);
 void add_report_tests(void);
 void add_resume_tests(void);
+void add_schema_tests(void);
 
 #endif
