@@ -210,6 +210,58 @@ static void test_ctxvars(void)
     unsetenv("CHANGE_TARGET");
     unsetenv("GIT_PREVIOUS_SUCCESSFUL_COMMIT");
     unsetenv("GITHUB_REF");
+    /* GitHub Actions spellings, computed afresh */
+    setenv("GITHUB_BASE_REF", "develop", 1);
+    setenv("GITHUB_ACTIONS", "true", 1);
+    setenv("GITHUB_SERVER_URL", "https://github.example", 1);
+    setenv("GITHUB_REPOSITORY", "o/r", 1);
+    setenv("GITHUB_RUN_ID", "77", 1);
+    unsetenv("JENKINS_URL");
+    unsetenv("JENKINS_HOME");
+    unsetenv("BUILD_URL");
+    char *v = ctxvars_compute("change_target");
+    CU_ASSERT_STRING_EQUAL(v, "develop");
+    free(v);
+    v = ctxvars_compute("ci");
+    CU_ASSERT_STRING_EQUAL(v, "github-actions");
+    free(v);
+    v = ctxvars_compute("build_url");
+    CU_ASSERT_STRING_EQUAL(v, "https://github.example/o/r/actions/runs/77");
+    free(v);
+    setenv("JENKINS_URL", "http://jenkins.invalid/", 1);
+    v = ctxvars_compute("ci");
+    CU_ASSERT_STRING_EQUAL(v, "jenkins");
+    free(v);
+    CU_ASSERT_PTR_NULL(ctxvars_compute("branch")); /* context.c's own */
+    unsetenv("JENKINS_URL");
+    unsetenv("GITHUB_BASE_REF");
+    unsetenv("GITHUB_ACTIONS");
+    unsetenv("GITHUB_SERVER_URL");
+    unsetenv("GITHUB_REPOSITORY");
+    unsetenv("GITHUB_RUN_ID");
+}
+
+/* The real facts: context (with the overrides above) and git, once. */
+static void test_real_source(void)
+{
+    char *dir = temp_dir();
+    CU_ASSERT_EQUAL_FATAL(sh(dir, "git init -q -b main . && echo a > a.txt && git add -A && "
+                                  "git commit -qm one"), 0);
+    when_source *src = when_source_new(dir, NULL);
+    CU_ASSERT_PTR_NULL(when_source_changes(src));
+    s2n_value *w = yaml("when: {branch: 'feature/*', changes: a.txt}\n");
+    char *why = NULL;
+    /* branch was set to feature/x by the override test */
+    CU_ASSERT_EQUAL(when_decide(value_get(w, "when"), src, &why), WHEN_RUN);
+    /* previous_commit was computed as "abc" above: not in this clone */
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "everything counts as changed: GIT_PREVIOUS_SUCCESSFUL_COMMIT "
+                                       "abc is not in this clone"));
+    free(why);
+    CU_ASSERT_PTR_NOT_NULL(when_source_changes(src));
+    CU_ASSERT(when_source_changes(src)->all);
+    value_free(w);
+    when_source_free(src);
+    free(dir);
 }
 
 void add_glob_when_tests(void)
@@ -220,4 +272,5 @@ void add_glob_when_tests(void)
     CU_add_test(s, "decide: branch, event, tag, env", test_decide);
     CU_add_test(s, "decide: changes", test_decide_changes);
     CU_add_test(s, "context overrides and extra names", test_ctxvars);
+    CU_add_test(s, "real facts: context and git", test_real_source);
 }
