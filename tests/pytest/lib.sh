@@ -29,17 +29,8 @@ fail() {
 
 # run_stage [-C DIR] [--name N] [--output K=V]... TYPE key=value...
 run_stage() {
-    local pre=()
-    while [ $# -gt 0 ]; do
-        case $1 in
-        -C|--name|--output|--stage-dir) pre+=("$1" "$2"); shift 2 ;;
-        *) break ;;
-        esac
-    done
-    local type=$1; shift
-    local so="$top_builddir/plugins/$type/.libs/s2n-$type.so"
     set +e
-    out=$("$minihost" "${pre[@]}" "$so" "$@" 2>"$tmp/stage.log")
+    out=$("$minihost" --plugin-dir "$top_builddir/plugins" "$@" 2>"$tmp/stage.log")
     rc=$?
     set -e
     log=$(cat "$tmp/stage.log")
@@ -48,12 +39,12 @@ run_stage() {
 field() { printf '%s\n' "$out" | sed -n "s/^== $1: //p"; }
 
 expect_result() {
-    local got; got=$(field result)
+    got=$(field result)
     [ "$got" = "$1" ] || fail "expected result $1, got '${got}' (exit $rc)"
 }
 
 expect_tests() {
-    local want="passed=$1 failed=$2 skipped=$3 errors=$4" got; got=$(field tests)
+    want="passed=$1 failed=$2 skipped=$3 errors=$4"; got=$(field tests)
     [ "$got" = "$want" ] || fail "expected tests $want, got '$got'"
 }
 

@@ -9,7 +9,9 @@
  * 2 ERROR or bad usage.
  *
  *   minihost [-C DIR] [--name NAME] [--stage-dir DIR] [--output KEY=VALUE]
- *            PLUGIN.so [key=value ...]
+ *            [--plugin-dir DIR] TYPE|PLUGIN.so [key=value ...]
+ *
+ * A TYPE is looked up as DIR/TYPE/.libs/s2n-TYPE.so (the build tree).
  */
 #define _GNU_SOURCE 1 /* vasprintf, strndup */
 #include <s2nbuild/plugin.h>
@@ -580,6 +582,7 @@ int main(int argc, char **argv)
     st.workdir = cwd;
     st.options = val_new(S2N_KIND_MAP, NULL);
     st.outputs = xcalloc((size_t)argc, sizeof *st.outputs);
+    const char *plugin_dir = ".";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
@@ -590,15 +593,20 @@ int main(int argc, char **argv)
             st.name = argv[++i];
         } else if (strcmp(argv[i], "--stage-dir") == 0 && i + 1 < argc) {
             st.stage_dir = argv[++i];
+        } else if (strcmp(argv[i], "--plugin-dir") == 0 && i + 1 < argc) {
+            plugin_dir = argv[++i];
         } else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc) {
             st.outputs[st.noutputs++] = argv[++i];
         } else {
-            die("usage: minihost [-C DIR] [--name N] [--stage-dir D] [--output K=V] PLUGIN.so key=value...");
+            die("usage: minihost [-C DIR] [--name N] [--stage-dir D] [--output K=V] [--plugin-dir D] TYPE key=value...");
         }
     }
     if (i >= argc)
         die("no plugin file given");
-    void *so = dlopen(argv[i], RTLD_NOW | RTLD_LOCAL);
+    const char *file = argv[i];
+    if (!strchr(file, '/'))
+        file = arena_printf("%s/%s/.libs/s2n-%s.so", plugin_dir, file, file);
+    void *so = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (!so) {
         fprintf(stderr, "minihost: %s\n", dlerror());
         return 2;
