@@ -6,6 +6,7 @@
  * failure counts.
  */
 #include "plugins/sphinx/linkcheck.h"
+#include "plugins/sphinx/sphinx_cmd.h"
 
 #include <jansson.h>
 
@@ -36,7 +37,7 @@ int linkcheck_judge(json_t *cache, const link_result *r, time_t now, long long c
     if (strcmp(r->status, "broken") != 0 && strcmp(r->status, "timeout") != 0)
         return -1; /* ignored, unchecked, local */
     long long last = linkcheck_last_worked(cache, r->uri);
-    if (last > 0 && (long long)now - last <= cache_hours * 3600)
+    if (cache_hours > 0 && last > 0 && (long long)now - last <= cache_hours * 3600)
         return 0;
     return 1;
 }
@@ -70,7 +71,7 @@ static const char *where_of(s2n_stage *st, const s2n_host *h, const char *source
     return h->str_printf(st, "%s/%s", src, file ? file : "?");
 }
 
-int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const char *source)
+int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const char *source, const char *summary)
 {
     const char *outdir = h->str_printf(st, "%s/linkcheck", h->stage_dir(st));
     const char *doctrees = h->str_printf(st, "%s/doctrees", h->stage_dir(st));
@@ -133,7 +134,8 @@ int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const ch
             continue;
         }
         r.where = where_of(st, h, source, o);
-        total++;
+        if (strcmp(r.status, "unchecked") && strcmp(r.status, "ignored") && strcmp(r.status, "local"))
+            total++; /* in-page anchors and ignored links are not checked */
         int verdict = linkcheck_judge(cache, &r, now, hours);
         if (verdict == 1) {
             broken++;
@@ -161,8 +163,14 @@ int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const ch
     h->log(st, S2N_LOG_INFO, "linkcheck: %zu links, %zu broken, %zu failing but recently working", total,
            broken, flaky);
     if (broken) {
-        h->set_message(st, "linkcheck: %zu broken link%s; first: %s", broken, broken == 1 ? "" : "s", first);
+        h->set_message(st, "%s; linkcheck: %zu broken link%s; first: %s", summary, broken, broken == 1 ? "" : "s",
+                       first);
         return S2N_FAILED;
     }
+    if (flaky)
+        h->set_message(st, "%s; linkcheck: %zu links, %zu failing now but working within %lld h", summary, total,
+                       flaky, hours);
+    else
+        h->set_message(st, "%s; linkcheck: %zu links ok", summary, total);
     return S2N_OK;
 }

@@ -12,12 +12,10 @@
 #include <stddef.h>
 #include <time.h>
 
-/* The sphinx command line, shared with the main build (sphinx.c). */
-enum { SPHINX_FRESH = 1, SPHINX_WERROR = 2 };
-const char **sphinx_argv(s2n_stage *st, const s2n_host *h, const char *python, const char *builder,
-                         const char *source, const char *outdir, const char *doctrees, unsigned flags);
-
-int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const char *source);
+/* Run linkcheck after a successful build; `summary` is the build's
+ * message, which the link check's result is appended to. */
+int linkcheck_run(s2n_stage *st, const s2n_host *h, const char *python, const char *source,
+                  const char *summary);
 
 /* --- the decision, separated for unit tests -------------------------- */
 

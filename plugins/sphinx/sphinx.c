@@ -12,6 +12,7 @@
 #include "plugins/common/pyenv.h"
 #include "plugins/sphinx/docsource.h"
 #include "plugins/sphinx/ghpages.h"
+#include "plugins/sphinx/sphinx_cmd.h"
 #include "plugins/sphinx/linkcheck.h"
 #include "plugins/sphinx/sitearchive.h"
 #include "plugins/sphinx/sphinx_output.h"
@@ -143,45 +144,6 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Arguments shared by the main build and linkcheck. */
-const char **sphinx_argv(s2n_stage *st, const s2n_host *h, const char *python, const char *builder,
-                         const char *source, const char *outdir, const char *doctrees, unsigned flags)
-{
-    const s2n_value *args = h->option(st, "args");
-    size_t nargs = args ? h->value_len(args) : 0;
-    const char **argv = h->alloc(st, (20 + nargs) * sizeof *argv);
-    size_t n = 0;
-    argv[n++] = python;
-    argv[n++] = "-m";
-    argv[n++] = "sphinx";
-    argv[n++] = "-b";
-    argv[n++] = builder;
-    argv[n++] = "-d";
-    argv[n++] = doctrees;
-    argv[n++] = "-q"; /* stdout quiet: what is printed is diagnostics */
-    argv[n++] = "-N";
-    if (flags & SPHINX_FRESH)
-        argv[n++] = "-E"; /* read every source: incremental builds hide warnings */
-    if (flags & SPHINX_WERROR) {
-        argv[n++] = "-W";
-        argv[n++] = "--keep-going";
-    }
-    long long jobs;
-    if (h->opt_int(st, "jobs", &jobs) == 0) {
-        argv[n++] = "-j";
-        argv[n++] = jobs == 0 ? "auto" : h->str_printf(st, "%lld", jobs);
-    }
-    for (size_t i = 0; i < nargs; i++) {
-        const char *a = h->value_str(h->value_at(args, i));
-        if (a)
-            argv[n++] = a;
-    }
-    argv[n++] = source;
-    argv[n++] = outdir;
-    argv[n] = NULL;
-    return argv;
-}
-
 /* Log every diagnostic and build the summary's first line. */
 static const char *show_diagnostics(s2n_stage *st, const s2n_host *h, const sphinx_output *so)
 {
@@ -294,9 +256,11 @@ static int sphinx_run_stage(s2n_stage *st, const s2n_host *h)
     int lc = 0;
     h->opt_bool(st, "linkcheck", &lc);
     if (lc) {
-        int r = linkcheck_run(st, h, python, source);
-        if (r != S2N_OK)
+        int r = linkcheck_run(st, h, python, source, summary);
+        if (r != S2N_OK) {
+            h->log(st, S2N_LOG_INFO, "not publishing: the link check did not pass");
             return r;
+        }
     }
 
     ghpages_opts po;

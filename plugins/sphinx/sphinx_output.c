@@ -169,7 +169,9 @@ int sphinx_output_parse(const char *text, const char *workdir, sphinx_output *o)
                 return -1;
             }
             last = o->ndiags > before ? &o->diags[o->ndiags - 1] : NULL;
-        } else if (last && len && (p[0] == ' ' || p[0] == '\t')) {
+        } else if (len == 0) {
+            /* a blank line may sit between a diagnostic and its indented block */
+        } else if (last && (p[0] == ' ' || p[0] == '\t')) {
             if (append_line(&last->text, p, len) < 0) {
                 sphinx_output_free(o);
                 return -1;
