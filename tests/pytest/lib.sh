@@ -1,24 +1,29 @@
-# Shared helpers of the pytest and sphinx stage tests (sourced).
+# Shared helpers of the pytest and sphinx stage tests (sourced; POSIX sh).
 #
-#   run_stage TYPE key=value...   runs one stage; sets $rc, $out (stdout,
-#                                 the "== key: value" report) and $log
+#   run_stage [-C DIR] TYPE key=value...
+#                       `s2nbuild -C DIR stage TYPE key=value...`
+#   run_pipeline DIR STAGE
+#                       `s2nbuild -C DIR run` of DIR/s2nbuild.yml; the
+#                       checks below then look at stage STAGE
+#   After either: $rc (s2nbuild's exit status), $out (the stage's entry of
+#   the run record as "== key: value" lines: result, message, tests,
+#   artifact, output, junit, retryable; plus "== error:" for every
+#   configuration error s2nbuild printed), $log (the stage log and
+#   s2nbuild's own output), $run_dir (the run's folder).
+#
 #   expect_result OK|FAILED|ERROR|SKIPPED
 #   expect_tests PASSED FAILED SKIPPED ERRORS
-#   expect_message TEXT           the summary message contains TEXT
-#   expect_error TEXT             a configuration error (host->error) contains TEXT
-#   expect_log TEXT               the stage log contains TEXT
-#
-# The stages run through tests/pytest/minihost, a stand-in for
-# `s2nbuild stage` that loads the plugin file from the build tree.
+#   expect_message TEXT      the stage's summary message contains TEXT
+#   expect_error TEXT        a configuration error contains TEXT
+#   expect_log TEXT          the stage log contains TEXT
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 PYTHON3=/usr/bin/python3   # Debian's, with python3-pytest and python3-sphinx
+S2NBUILD="$top_builddir/s2nbuild"
 
 failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/s2n-pysteps.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-minihost="$top_builddir/tests/pytest/minihost"
 
 fail() {
     echo "FAIL: $*" >&2
@@ -27,13 +32,61 @@ fail() {
     failures=$((failures + 1))
 }
 
-# run_stage [-C DIR] [--name N] [--output K=V]... TYPE key=value...
-run_stage() {
+# The stage's record entry as "== key: value" lines.
+record_lines() {
+    "$PYTHON3" - "$1" "$2" <<'EOP'
+import json, sys
+path, name = sys.argv[1], sys.argv[2]
+try:
+    record = json.load(open(path))
+except OSError:
+    sys.exit(0)
+for s in record.get("stages", []):
+    if s.get("name") == name:
+        break
+else:
+    sys.exit(0)
+print("== result:", s.get("result", "?").upper())
+if s.get("message"):
+    print("== message:", s["message"])
+t = s.get("tests")
+if t:
+    print("== tests: passed=%(passed)d failed=%(failed)d skipped=%(skipped)d errors=%(errors)d" % t)
+for a in s.get("artifacts", []):
+    print("== artifact: %s %s %s" % (a["kind"], a["path"], a["sha256"]))
+for k, v in sorted(s.get("outputs", {}).items()):
+    print("== output: %s=%s" % (k, v))
+for j in s.get("junit", []):
+    print("== junit:", j)
+if s.get("retryable"):
+    print("== retryable: 1")
+EOP
+}
+
+# s2nbuild ARGS... in DIR, then read the record of stage NAME.
+s2n_in() {
+    dir=$1 name=$2
+    shift 2
+    rm -f "$dir/.s2nbuild/runs/latest"
     set +e
-    out=$("$minihost" --plugin-dir "$top_builddir/plugins" "$@" 2>"$tmp/stage.log")
+    "$S2NBUILD" --no-color -C "$dir" --plugin-path "$top_builddir/tests/pytest/.libs" "$@" \
+        >"$tmp/s2n.out" 2>"$tmp/s2n.err"
     rc=$?
     set -e
-    log=$(cat "$tmp/stage.log")
+    run_dir="$dir/.s2nbuild/runs/latest"
+    out=$(record_lines "$run_dir/record.json" "$name"
+        sed -n 's/^.*(argument [0-9]*): \(stage [^:]*: \)\{0,1\}/== error: /p' "$tmp/s2n.err")
+    log=$(cat "$run_dir/$name.log" "$tmp/s2n.out" "$tmp/s2n.err" 2>/dev/null || true)
+}
+
+run_stage() {
+    dir=.
+    if [ "$1" = -C ]; then dir=$2; shift 2; fi
+    s2n_in "$dir" "$1" stage "$@"
+}
+
+run_pipeline() {
+    s2n_in "$1" "$2" run
 }
 
 field() { printf '%s\n' "$out" | sed -n "s/^== $1: //p"; }
@@ -52,12 +105,10 @@ expect_message() {
     field message | grep -qF -- "$1" || fail "expected the message to contain: $1"
 }
 
+# A configuration error: printed before the run (validation), or raised
+# by the plugin with host->error() during it (then also the message).
 expect_error() {
-    field error | grep -qF -- "$1" || fail "expected a configuration error containing: $1"
-}
-
-expect_no_message() {
-    ! field message | grep -qF -- "$1" || fail "expected the message not to contain: $1"
+    { field error; field message; } | grep -qF -- "$1" || fail "expected a configuration error containing: $1"
 }
 
 expect_log() {

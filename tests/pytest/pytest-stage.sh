@@ -21,13 +21,14 @@ own_skipped=$(( $(count skipped) + $(count xfailed) ))   # JUnit files xfail as 
 # 1. The whole suite: FAILED, counts equal pytest's, first failure named.
 run_stage -C "$proj" pytest
 expect_result FAILED
-[ "$rc" -eq 1 ] || fail "minihost exit $rc, expected 1"
+[ "$rc" -eq 1 ] || fail "s2nbuild exit $rc, expected 1"
 expect_tests "$own_passed" "$own_failed" "$own_skipped" "$own_errors"
 expect_message "5 passed, 2 failed, 3 skipped"
 expect_message "first: tests.test_calc::test_mul_wrong: assert 6 == 7"
 junit=$(field junit)
 [ -f "$junit" ] || fail "no JUnit file handed to the core"
 grep -q 'testsuite name="pytest"' "$junit" || fail "suite not named after the stage"
+grep -q 'name="test_mul_wrong"' "$run_dir/junit.xml" || fail "pytest's cases are not in the run's junit.xml"
 expect_log "/usr/bin/python3 (the system interpreter)"
 
 # 2. Selecting only the green tests: OK.
@@ -75,13 +76,32 @@ run_stage -C "$proj" pytest python="$tmp/bare-python"
 expect_result ERROR
 expect_message "pytest is not installed for $tmp/bare-python (from the stage option \`python\`)"
 
-# 8. The interpreter published by an upstream venv stage is used.
-run_stage -C "$proj" --output python="$tmp/bare-python" pytest
+# 8. The interpreter published by an upstream venv stage is used
+#    (fakevenv publishes the `python` output the way the venv stage does).
+cat >"$proj/s2nbuild.yml" <<EOS
+version: 1
+stages:
+  - { name: env, type: fakevenv, with: { python: "$tmp/bare-python" } }
+  - { name: unit, type: pytest, needs: [env] }
+EOS
+run_pipeline "$proj" unit
 expect_result ERROR
-expect_message "published by an upstream venv stage"
+expect_message "pytest is not installed for $tmp/bare-python (published by an upstream venv stage)"
+cat >"$proj/s2nbuild.yml" <<EOS
+version: 1
+stages:
+  - { name: env, type: fakevenv, with: { python: "$PYTHON3" } }
+  - { name: unit, type: pytest, needs: [env], with: { keyword: add } }
+EOS
+run_pipeline "$proj" unit
+expect_result OK
+expect_tests 2 0 0 0
+expect_log "running pytest with $PYTHON3 (published by an upstream venv stage)"
+rm "$proj/s2nbuild.yml"
 run_stage -C "$proj" pytest python=/nonexistent/python
 expect_result ERROR
 expect_error "python: Python interpreter /nonexistent/python does not exist"
+[ "$rc" -eq 1 ] || fail "s2nbuild exit $rc for a stage ERROR, expected 1"
 
 # 9. Timeout: the sleeping test is stopped, FAILED.
 run_stage -C "$proj" pytest paths=slow timeout=1
