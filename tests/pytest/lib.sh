@@ -7,7 +7,7 @@
 #                       checks below then look at stage STAGE
 #   After either: $rc (s2nbuild's exit status), $out (the stage's entry of
 #   the run record as "== key: value" lines: result, message, tests,
-#   artifact, output, junit, retryable; plus "== error:" for every
+#   artifact, output; plus "== error:" for every
 #   configuration error s2nbuild printed), $log (the stage log and
 #   s2nbuild's own output), $run_dir (the run's folder).
 #
@@ -56,10 +56,6 @@ for a in s.get("artifacts", []):
     print("== artifact: %s %s %s" % (a["kind"], a["path"], a["sha256"]))
 for k, v in sorted(s.get("outputs", {}).items()):
     print("== output: %s=%s" % (k, v))
-for j in s.get("junit", []):
-    print("== junit:", j)
-if s.get("retryable"):
-    print("== retryable: 1")
 EOP
 }
 

@@ -102,14 +102,18 @@ run_stage -C "$proj" sphinx
 expect_result ERROR
 expect_message "no documentation sources: none of docs/, doc/, docs/source/, sphinx/source/ exists"
 
-# 8. Bad option values are configuration errors.
+# 8. Bad option values are configuration errors, found before anything runs.
 run_stage -C "$proj" sphinx publish=maybe
-expect_result ERROR
+[ "$rc" -eq 2 ] || fail "publish=maybe: exit $rc, expected 2"
 expect_error "publish: expected true, false or a mapping"
 run_stage -C "$proj" sphinx publish.branch=gh-pages publish.colour=red
-expect_result ERROR
+[ "$rc" -eq 2 ] || fail "publish.colour: exit $rc, expected 2"
 expect_error "unknown key 'colour'"
 run_stage -C "$proj" sphinx jobs=-1
-expect_result ERROR
+[ "$rc" -eq 2 ] || fail "jobs=-1: exit $rc, expected 2"
+expect_error "jobs: expected 0 (auto) or a positive number, got -1"
+run_stage -C "$proj" sphinx publish.branch=-x
+[ "$rc" -eq 2 ] || fail "publish.branch=-x: exit $rc, expected 2"
+expect_error "'-x' is not a valid branch name"
 
 finish
