@@ -27,7 +27,8 @@ typedef struct s2n_junit_case {
 
 typedef struct s2n_junit_counts {
     unsigned cases;   /* <testcase> elements */
-    unsigned passed;  /* cases without failure, error or skip */
+    unsigned passed;  /* cases without failure, error or skip; as in pytest's
+                         summary, an error in teardown does not undo a pass */
     unsigned failed;  /* <failure> elements */
     unsigned errors;  /* <error> elements */
     unsigned skipped; /* cases with a <skipped> (and no failure or error) */

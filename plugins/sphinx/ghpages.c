@@ -100,9 +100,31 @@ static const char *blob_of(git *g, const char *content, const char *scratch)
     return sha;
 }
 
+/* A remote given as a URL may carry credentials
+ * (https://user:token@host/...): mask them before git can print them. */
+static void mask_url_credentials(s2n_stage *st, const s2n_host *h, const char *remote)
+{
+    const char *scheme = strstr(remote, "://");
+    if (!scheme)
+        return;
+    const char *auth = scheme + 3;
+    const char *end = auth + strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    if (!at || at == auth)
+        return;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    const char *secret = colon ? colon + 1 : auth; /* the token, or a bare user:token */
+    if (at > secret)
+        h->add_secret(st, h->str_printf(st, "%.*s", (int)(at - secret), secret));
+}
+
 int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o)
 {
     git g = {.st = st, .h = h};
+    mask_url_credentials(st, h, o->remote);
     const char *wd = h->workdir(st);
     const char *ref = h->str_printf(st, "refs/heads/%s", o->branch);
     char *out = NULL;

@@ -93,24 +93,30 @@ static int walk(walker *w, const char *abs, const char *rel, int depth)
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
-    while ((de = readdir(d))) {
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *names);
-            if (!nn)
+            size_t ncap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, ncap * sizeof *names);
+            if (!nn) {
+                rc = failf(w, "reading", abs, "out of memory");
                 break;
+            }
             names = nn;
+            cap = ncap;
         }
-        if (!(names[n] = strdup(de->d_name)))
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = failf(w, "reading", abs, "out of memory");
             break;
+        }
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
 
-    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char cabs[PATH_MAX], crel[PATH_MAX];
         if ((size_t)snprintf(cabs, sizeof cabs, "%s/%s", abs, names[i]) >= sizeof cabs ||

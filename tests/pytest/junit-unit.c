@@ -78,6 +78,24 @@ static void test_messages_decoded(void)
     CU_ASSERT_STRING_EQUAL(s.first_fail, "a<b::t\xF0\x9F\x98\x80: x 'y' \xC3\xA9");
 }
 
+/* pytest's summary says "1 passed, 1 error" for a test whose fixture
+ * fails in teardown, "1 error" for one failing in setup. */
+static void test_setup_and_teardown_errors(void)
+{
+    const char *doc = "<testsuites><testsuite>"
+                      "<testcase name='a'><error message='failed on teardown with &quot;x&quot;'/></testcase>"
+                      "<testcase name='b'><error message='failed on setup with &quot;x&quot;'/></testcase>"
+                      "<testcase name='c'><failure message='no'/><error message='failed on teardown with y'/>"
+                      "</testcase></testsuite></testsuites>";
+    s2n_junit_counts c;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(parse(doc, &c, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(c.cases, 3);
+    CU_ASSERT_EQUAL(c.passed, 1);
+    CU_ASSERT_EQUAL(c.failed, 1);
+    CU_ASSERT_EQUAL(c.errors, 3);
+}
+
 static void test_bom_and_empty_suites(void)
 {
     const char *doc = "\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c --><testsuites/>\n";
@@ -252,6 +270,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("junit", NULL, NULL);
     CU_add_test(s, "pytest document", test_pytest_document);
     CU_add_test(s, "messages decoded", test_messages_decoded);
+    CU_add_test(s, "setup and teardown errors", test_setup_and_teardown_errors);
     CU_add_test(s, "BOM and empty suites", test_bom_and_empty_suites);
     CU_add_test(s, "bad documents", test_rejects_bad_documents);
     CU_add_test(s, "NUL, depth, width", test_nul_and_depth);

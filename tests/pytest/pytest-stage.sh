@@ -23,7 +23,7 @@ run_stage -C "$proj" pytest
 expect_result FAILED
 [ "$rc" -eq 1 ] || fail "s2nbuild exit $rc, expected 1"
 expect_tests "$own_passed" "$own_failed" "$own_skipped" "$own_errors"
-expect_message "5 passed, 2 failed, 3 skipped"
+expect_message "6 passed, 2 failed, 3 skipped, 1 error"
 expect_message "first: tests.test_calc::test_mul_wrong: assert 6 == 7"
 # pytest's cases are merged into the run's junit.xml, in a suite named
 # after the stage.

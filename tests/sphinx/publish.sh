@@ -84,6 +84,12 @@ expect_result OK
 run_stage -C "$proj" sphinx publish.remote=nowhere
 expect_result ERROR
 expect_message "cannot read branches of remote 'nowhere'"
+# Credentials in a remote URL never reach the log or the record.
+run_stage -C "$proj" sphinx "publish.remote=http://bot:s3cr3t-t0ken@127.0.0.1:9/site.git"
+expect_result ERROR
+if grep -rq "s3cr3t-t0ken" "$run_dir/" || printf '%s' "$log$out" | grep -q "s3cr3t-t0ken"; then
+    fail "the token of the remote URL was not masked"
+fi
 git -C "$proj" stash -q
 git -C "$proj" checkout -q -b gh-pages
 run_stage -C "$proj" sphinx publish=true
