@@ -171,7 +171,13 @@ static int pytest_run_stage(s2n_stage *st, const s2n_host *h)
 
     char msg[512];
     int result = pytest_outcome(&run, msg, sizeof msg);
-    h->set_message(st, "%s", msg);
+    if (msg[0])
+        h->set_message(st, "%s", msg);
+    char counts[160];
+    if (run.have_counts) {
+        pytest_counts_text(&run.counts, counts, sizeof counts);
+        h->log(st, S2N_LOG_INFO, "pytest: %s (exit %d)", counts, code);
+    }
     return result;
 }
 

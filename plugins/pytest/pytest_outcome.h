@@ -28,7 +28,8 @@ typedef struct pytest_run {
     const char *first_failure;      /* "test id: message" or NULL */
 } pytest_run;
 
-/* Returns an s2n_result and writes the summary line into msg. */
+/* Returns an s2n_result and writes the summary message into msg: what
+ * the test counts do not already say ("" for a green run with counts). */
 int pytest_outcome(const pytest_run *run, char *msg, size_t msglen);
 
 /* "3 passed, 1 failed, 2 skipped, 1 error" (only the non-zero parts;

@@ -230,16 +230,20 @@ static void test_outcome(void)
     char msg[512];
     pytest_run r = {.exit_code = 0, .have_counts = 1, .counts = {.cases = 4, .passed = 3, .skipped = 1}};
     CU_ASSERT_EQUAL(pytest_outcome(&r, msg, sizeof msg), S2N_OK);
+    CU_ASSERT_STRING_EQUAL(msg, ""); /* the counts say it all */
+    pytest_counts_text(&r.counts, msg, sizeof msg);
     CU_ASSERT_STRING_EQUAL(msg, "3 passed, 1 skipped");
 
     r = (pytest_run){.exit_code = 1, .have_counts = 1, .counts = {.passed = 1, .failed = 2, .errors = 1},
                      .first_failure = "t::x: boom"};
     CU_ASSERT_EQUAL(pytest_outcome(&r, msg, sizeof msg), S2N_FAILED);
-    CU_ASSERT_STRING_EQUAL(msg, "1 passed, 2 failed, 1 error; first: t::x: boom");
+    CU_ASSERT_STRING_EQUAL(msg, "first failure: t::x: boom");
+    pytest_counts_text(&r.counts, msg, sizeof msg);
+    CU_ASSERT_STRING_EQUAL(msg, "1 passed, 2 failed, 1 error");
 
     r = (pytest_run){.exit_code = 2, .have_counts = 1, .counts = {.errors = 2}};
     CU_ASSERT_EQUAL(pytest_outcome(&r, msg, sizeof msg), S2N_FAILED);
-    CU_ASSERT_STRING_EQUAL(msg, "interrupted: 2 errors");
+    CU_ASSERT_STRING_EQUAL(msg, "interrupted by 2 errors during collection");
 
     r = (pytest_run){.exit_code = 3};
     CU_ASSERT_EQUAL(pytest_outcome(&r, msg, sizeof msg), S2N_ERROR);
