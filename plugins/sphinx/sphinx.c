@@ -40,9 +40,9 @@ static const s2n_option sphinx_options[] = {
     {.name = "publish", .kind = S2N_KIND_ANY,
      .help = "commit the site to a branch and push: true, or {branch: gh-pages, remote: origin, cname, message}"},
     {.name = "linkcheck", .kind = S2N_KIND_BOOL, .default_value = "false",
-     .help = "also run the linkcheck builder; results are cached (see linkcheck_cache_hours)"},
+     .help = "also check external links (linkcheck builder); remembers when each link last worked"},
     {.name = "linkcheck_cache_hours", .kind = S2N_KIND_INT, .default_value = "24",
-     .help = "a link seen working this recently is not checked again, and its failure only warns"},
+     .help = "a failing link that worked within this many hours only warns (flaky sites); 0: always fail"},
     {.name = NULL},
 };
 
@@ -152,7 +152,9 @@ static const char *show_diagnostics(s2n_stage *st, const s2n_host *h, const sphi
         char *line = sphinx_diag_line(&so->diags[i]);
         if (!line)
             continue;
-        h->log(st, strcmp(so->diags[i].level, "WARNING") == 0 ? S2N_LOG_WARN : S2N_LOG_ERROR, "%s", line);
+        const char *more = strchr(so->diags[i].text, '\n'); /* an indented block that belongs to it */
+        h->log(st, strcmp(so->diags[i].level, "WARNING") == 0 ? S2N_LOG_WARN : S2N_LOG_ERROR, "%s%s", line,
+               more ? more : "");
         if (!first)
             first = h->str_dup(st, line);
         free(line);
