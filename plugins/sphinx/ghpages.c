@@ -147,8 +147,21 @@ int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o)
     int lr = run_git(&g, wd, NULL, &out, "ls-remote", "--exit-code", o->remote, ref, (char *)NULL);
     const char *parent = NULL;
     int remote_has = 0;
-    if (lr == 0 && out && strlen(out) >= 40) {
-        parent = h->str_printf(st, "%.40s", out);
+    /* ls-remote matches patterns by their tail: take the exact ref. */
+    const char *tip = NULL;
+    for (char *line = lr == 0 ? out : NULL; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *tab = strchr(line, '\t');
+        if (tab && strcmp(tab + 1, ref) == 0 && tab - line >= 40)
+            tip = line;
+        line = nl ? nl + 1 : NULL;
+    }
+    if (lr == 0 && !tip)
+        lr = 2;
+    if (lr == 0) {
+        parent = h->str_printf(st, "%.*s", (int)strcspn(tip, "\t"), tip);
         remote_has = 1;
         if (run_git(&g, wd, NULL, NULL, "fetch", "--quiet", "--no-tags", o->remote, ref, (char *)NULL) != 0) {
             h->set_retryable(st, 1);
@@ -189,9 +202,10 @@ int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o)
         out = NULL;
         /* "100644 blob <sha>\tCNAME" */
         if (run_git(&g, wd, NULL, &out, "ls-tree", parent, "CNAME", (char *)NULL) == 0 && out &&
-            strncmp(out, "100644 blob ", 12) == 0 && strlen(out) >= 52) {
+            strncmp(out, "100644 blob ", 12) == 0 && strchr(out + 12, '\t')) {
+            int idlen = (int)strcspn(out + 12, "\t"); /* 40 (sha1) or 64 (sha256) */
             if (run_git(&g, wd, NULL, NULL, "update-index", "--add", "--cacheinfo",
-                        h->str_printf(st, "100644,%.40s,CNAME", out + 12), (char *)NULL) != 0)
+                        h->str_printf(st, "100644,%.*s,CNAME", idlen, out + 12), (char *)NULL) != 0)
                 return fail(st, h, S2N_ERROR, "cannot keep the branch's CNAME");
             h->log(st, S2N_LOG_INFO, "publish: keeping CNAME of %s", o->branch);
         }

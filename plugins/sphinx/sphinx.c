@@ -206,6 +206,8 @@ static int sphinx_run_stage(s2n_stage *st, const s2n_host *h)
         return S2N_ERROR;
     }
     const char *first = show_diagnostics(st, h, &so);
+    if (!first)
+        first = "";
     if (code != 0 && text && *text)
         h->log(st, S2N_LOG_INFO, "sphinx output:\n%s", text);
 
