@@ -162,6 +162,38 @@ static const char *show_diagnostics(s2n_stage *st, const s2n_host *h, const sphi
     return first;
 }
 
+/* The result of the sphinx run, with the summary message when it is not OK. */
+static int judge_build(s2n_stage *st, const s2n_host *h, int code, const sphinx_output *so, int werror,
+                       const char *python, s2n_pyenv_origin origin, const char *first)
+{
+    size_t nd = so->nwarnings + so->nerrors;
+    if (so->no_sphinx) {
+        h->set_message(st, "sphinx is not installed for %s (%s); add sphinx to the venv's requirements"
+                           " or install python3-sphinx",
+                       python, s2n_pyenv_origin_text(origin));
+        return S2N_ERROR;
+    }
+    if (code > 128) {
+        h->set_message(st, "sphinx was killed by signal %d", code - 128);
+        return S2N_ERROR;
+    }
+    if (code == 2 || so->failure) {
+        /* sphinx's own report of a crash, a config or an extension error */
+        h->set_message(st, "sphinx stopped: %s", so->failure ? so->failure : "see the stage log");
+        return S2N_ERROR;
+    }
+    if (code != 0 && nd > 0) {
+        h->set_message(st, "%zu %s%s %s; first: %s", nd, werror ? "warning" : "problem", nd == 1 ? "" : "s",
+                       werror ? (nd == 1 ? "treated as an error" : "treated as errors") : "reported", first);
+        return S2N_FAILED;
+    }
+    if (code != 0) {
+        h->set_message(st, "sphinx exited with status %d; see the stage log", code);
+        return S2N_ERROR;
+    }
+    return S2N_OK;
+}
+
 static int sphinx_run_stage(s2n_stage *st, const s2n_host *h)
 {
     s2n_pyenv_origin origin;
@@ -211,27 +243,8 @@ static int sphinx_run_stage(s2n_stage *st, const s2n_host *h)
     if (code != 0 && text && *text)
         h->log(st, S2N_LOG_INFO, "sphinx output:\n%s", text);
 
-    int result = S2N_OK;
     size_t nd = so.nwarnings + so.nerrors;
-    if (so.no_sphinx) {
-        h->set_message(st, "sphinx is not installed for %s (%s); add sphinx to the venv's requirements"
-                           " or install python3-sphinx",
-                       python, s2n_pyenv_origin_text(origin));
-        result = S2N_ERROR;
-    } else if (code > 128) {
-        h->set_message(st, "sphinx was killed by signal %d", code - 128);
-        result = S2N_ERROR;
-    } else if (code == 2 || so.failure) {
-        h->set_message(st, "sphinx stopped: %s", so.failure ? so.failure : "see the stage log");
-        result = S2N_ERROR;
-    } else if (code != 0 && nd > 0) {
-        h->set_message(st, "%zu warning%s treated as error%s; first: %s", nd, nd == 1 ? "" : "s",
-                       nd == 1 ? "" : "s", first);
-        result = S2N_FAILED;
-    } else if (code != 0) {
-        h->set_message(st, "sphinx exited with status %d; see the stage log", code);
-        result = S2N_ERROR;
-    }
+    int result = judge_build(st, h, code, &so, werror, python, origin, first);
     sphinx_output_free(&so);
     if (result != S2N_OK)
         return result;
