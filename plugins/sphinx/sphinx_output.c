@@ -59,6 +59,13 @@ static char *relative(const char *loc, size_t n, const char *workdir)
     return dupn(loc, n);
 }
 
+static unsigned long fnv1a(unsigned long h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ul;
+    return h;
+}
+
 static int push(sphinx_output *o, char *where, const char *level, char *text)
 {
     if (!where || !text) {
@@ -66,20 +73,27 @@ static int push(sphinx_output *o, char *where, const char *level, char *text)
         free(text);
         return -1;
     }
+    unsigned long hash = fnv1a(fnv1a(fnv1a(14695981039346656037ul, where), level), text);
     for (size_t i = 0; i < o->ndiags; i++)
-        if (strcmp(o->diags[i].where, where) == 0 && strcmp(o->diags[i].level, level) == 0 &&
-            strcmp(o->diags[i].text, text) == 0) {
+        if (o->diags[i].hash == hash && strcmp(o->diags[i].where, where) == 0 &&
+            strcmp(o->diags[i].level, level) == 0 && strcmp(o->diags[i].text, text) == 0) {
             free(where);
             free(text);
             return 0; /* sphinx repeats some warnings; show each once */
         }
-    sphinx_diag *d = realloc(o->diags, (o->ndiags + 1) * sizeof *d);
-    if (!d) {
-        free(where);
-        free(text);
-        return -1;
+    if (o->ndiags == o->cap) {
+        size_t ncap = o->cap ? o->cap * 2 : 16;
+        sphinx_diag *nd = realloc(o->diags, ncap * sizeof *nd);
+        if (!nd) {
+            free(where);
+            free(text);
+            return -1;
+        }
+        o->diags = nd;
+        o->cap = ncap;
     }
-    o->diags = d;
+    sphinx_diag *d = o->diags;
+    d[o->ndiags].hash = hash;
     d[o->ndiags].where = where;
     d[o->ndiags].level = (char *)level;
     d[o->ndiags].text = text;

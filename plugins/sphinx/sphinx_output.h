@@ -12,11 +12,12 @@ typedef struct sphinx_diag {
     char *where;   /* "docs/usage.rst:11", relative to the workdir; "" if none */
     char *level;   /* "WARNING", "ERROR", "CRITICAL", "SEVERE" */
     char *text;    /* the message, continuation lines joined with "\n" */
+    unsigned long hash; /* of where, level and first text line: finds repeats fast */
 } sphinx_diag;
 
 typedef struct sphinx_output {
     sphinx_diag *diags; /* in order of appearance, duplicates dropped */
-    size_t ndiags;
+    size_t ndiags, cap;
     size_t nwarnings;   /* of level WARNING */
     size_t nerrors;     /* of the other levels */
     /* "Configuration error: RuntimeError: bad conf" when sphinx stopped
