@@ -84,6 +84,17 @@ chmod +x "$tmp/bare-python"
 run_stage -C "$proj" sphinx python="$tmp/bare-python"
 expect_result ERROR
 expect_message "sphinx is not installed for $tmp/bare-python"
+# ... also when that interpreter comes from an upstream venv stage.
+cat >"$proj/s2nbuild.yml" <<EOS
+version: 1
+stages:
+  - { name: env, type: fakevenv, with: { python: "$tmp/bare-python" } }
+  - { name: docs, type: sphinx, needs: [env] }
+EOS
+run_pipeline "$proj" docs
+expect_result ERROR
+expect_message "sphinx is not installed for $tmp/bare-python (published by an upstream venv stage)"
+rm "$proj/s2nbuild.yml"
 
 # 7. Source detection: doc/ is found; a folder without conf.py is a clear error.
 mv "$proj/docs" "$proj/doc"
