@@ -131,7 +131,11 @@ static int pytest_run_stage(s2n_stage *st, const s2n_host *h)
     long long timeout = 0;
     h->opt_int(st, "timeout", &timeout);
     h->log(st, S2N_LOG_INFO, "running pytest with %s (%s)", python, s2n_pyenv_origin_text(origin));
-    s2n_spawn spec = {.struct_size = sizeof spec, .argv = pytest_argv(st, h, &cmd), .timeout = (double)timeout};
+    /* coverage's data file goes to the stage folder, not the workdir */
+    const char *env[] = {cmd.coverage_xml ? h->str_printf(st, "COVERAGE_FILE=%s/.coverage", h->stage_dir(st)) : NULL,
+                         NULL};
+    s2n_spawn spec = {.struct_size = sizeof spec, .argv = pytest_argv(st, h, &cmd), .env = env,
+                      .timeout = (double)timeout};
     int code = h->spawn(st, &spec, NULL, NULL);
 
     const char *no_tests = h->opt_string(st, "no_tests");

@@ -114,6 +114,7 @@ if "$PYTHON3" -c 'import pytest_cov' 2>/dev/null; then
     cov=$(field artifact | sed -n 's/^coverage \([^ ]*\) .*/\1/p')
     [ -n "$cov" ] && grep -q '<coverage' "$cov" || fail "no coverage.xml artifact"
     grep -q 'filename="__init__.py"' "$cov" || fail "coverage.xml does not cover calc"
+    [ ! -e "$proj/.coverage" ] || fail "coverage left its data file in the workdir"
 else
     fail "pytest-cov is not installed (Debian: python3-pytest-cov); coverage is untested"
 fi
