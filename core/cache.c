@@ -336,6 +336,16 @@ char *cache_key(run *r, stage_run *sr, char **why_not)
         return NULL;
     }
     hash_inputs(&h, s);
+    /* Variables that change what Python tools do without any option
+     * saying so; hashed, never stored. */
+    static const char *const tool_env[] = {
+        "PATH", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "SOURCE_DATE_EPOCH", "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_CONSTRAINT", "LANG",
+        "LC_ALL", "TZ"};
+    for (size_t i = 0; i < S2N_ARRAY_LEN(tool_env); i++) {
+        h_fmt(&h, "tool-env %s", tool_env[i]);
+        h_str(&h, getenv(tool_env[i]));
+    }
     for (size_t i = 0; i < s->needs.n; i++) {
         stage_run *up = run_of(r, s->needs.v[i]);
         if (!up)
@@ -649,9 +659,16 @@ static int restore(run *r, stage_run *sr, json_t *e, const char *key)
     return 1;
 }
 
+/* `s2nbuild stage TYPE ...` is a one-off try of a plugin: never cached
+ * (args.c names its pipeline "command line"). */
+static int one_off(const run *r)
+{
+    return r->p && r->p->file && strcmp(r->p->file, "command line") == 0;
+}
+
 int cache_begin(run *r, stage_run *sr)
 {
-    if (no_cache)
+    if (no_cache || one_off(r))
         return 0;
     char *why = NULL;
     char *key = cache_key(r, sr, &why);

@@ -15,6 +15,10 @@
  * tool state (.git, .s2nbuild, virtualenvs, caches, build/, dist/,
  * *.egg-info).  `cache: false` on a stage never caches it.
  *
+ * Also hashed: variables that steer Python tools without an option
+ * (PATH, PYTHONPATH, VIRTUAL_ENV, SOURCE_DATE_EPOCH, PIP_INDEX_URL, ...).
+ * `s2nbuild stage TYPE ...` (a one-off) never uses the cache.
+ *
  * Only stages that ended OK are stored.  A hit needs every artifact
  * restorable (still in place with its hash, or kept in the cache) and
  * every published value that is an absolute path (a venv) still present.
