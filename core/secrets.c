@@ -143,7 +143,14 @@ static char *read_secret(const secret_set *s, const secret_def *sd, char **why)
         char *missing = NULL;
         char *spec = interp_expand(sd->file, env_lookup, NULL, &missing, NULL);
         if (!spec) {
-            *why = xasprintf("its file variable $%s is not set", missing ? missing : "?");
+            /* no credential file bound (a local run): the variable itself */
+            const char *v = getenv(sd->name);
+            if (v) {
+                free(missing);
+                return xstrdup(v);
+            }
+            *why = xasprintf("its file variable $%s is not set, nor $%s", missing ? missing : "?",
+                             sd->name);
             free(missing);
             return NULL;
         }

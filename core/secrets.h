@@ -8,6 +8,9 @@
  *     - { name: PYPI_TOKEN, env: JENKINS_PYPI, credential: pypi-token,
  *         required: true }
  *
+ * A file: whose ${VAR} is not set (no credential bound, a local run)
+ * falls back to the variable NAME itself.
+ *
  * Every value is added to the run's mask (raw, base64 and URL-encoded
  * forms) and exported as NAME into the environment the stages inherit, so
  * options use it as ${NAME} and plugins read it with host->getenv. */

@@ -49,7 +49,12 @@ static void test_load_and_mask(void)
                         "  - {name: OTHER, env: JENKINS_BINDING, credential: other-id}\n"
                         "  - S2N_T_MISSING\n"
                         "  - {name: S2N_T_REQUIRED, required: true}\n"
-                        "  - {name: REL, file: rel-token}\n");
+                        "  - {name: REL, file: rel-token}\n"
+                        "  - {name: LOCAL_TOK, file: '${S2N_T_UNBOUND_FILE}'}\n"
+                        "  - {name: NONE_TOK, file: '${S2N_T_UNBOUND_FILE}'}\n");
+    unsetenv("S2N_T_UNBOUND_FILE");
+    setenv("LOCAL_TOK", "local-token-value", 1);
+    unsetenv("NONE_TOK");
     char *rel = path_join(dir, "rel-token");
     write_text(rel, "relative-secret");
     free(rel);
@@ -60,7 +65,9 @@ static void test_load_and_mask(void)
     CU_ASSERT_STRING_EQUAL(secrets_find(&s, "OTHER")->credential, "other-id");
     mask *m = mask_new();
     size_t n = secrets_load(&s, m, &d);
-    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(n, 5);
+    CU_ASSERT(diag_has(&d, "secret NONE_TOK is not available (its file variable $S2N_T_UNBOUND_FILE "
+                           "is not set, nor $NONE_TOK)"));
     CU_ASSERT(diag_has(&d, "t.yml:5:5: warning: secret S2N_T_MISSING is not available ($S2N_T_MISSING is not set)"));
     CU_ASSERT(diag_has(&d, "t.yml:6:5: secret S2N_T_REQUIRED is required: $S2N_T_REQUIRED is not set"));
     CU_ASSERT_EQUAL(d.nerrors, 1);
