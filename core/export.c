@@ -533,20 +533,16 @@ int export_github_actions(const pipeline *p, const secret_set *secrets, FILE *ou
         if (secrets && secrets->n) {
             sb_puts(&b, "        env:\n");
             for (size_t i = 0; i < secrets->n; i++) {
+                /* Actions secrets are variables named like ours (a
+                 * credential id with '-' is Jenkins' spelling); a file
+                 * secret without its file falls back to the variable */
                 const secret_def *sd = &secrets->v[i];
-                const char *id2 = sd->credential ? sd->credential : sd->name;
-                char *var = sd->file ? file_var(sd) : xstrdup(sd->env ? sd->env : sd->name);
-                char *expr = xasprintf("${{ secrets.%s }}", id2);
-                if (sd->file)
-                    sb_printf(&b, "          # %s: a file secret; write it to a file and set %s\n",
-                              sd->name, var);
-                else {
-                    sb_printf(&b, "          %s: ", var);
-                    yq(&b, expr);
-                    sb_puts(&b, "\n");
-                }
+                const char *var = sd->file ? sd->name : sd->env ? sd->env : sd->name;
+                char *expr = xasprintf("${{ secrets.%s }}", sd->name);
+                sb_printf(&b, "          %s: ", var);
+                yq(&b, expr);
+                sb_puts(&b, "\n");
                 free(expr);
-                free(var);
             }
         }
         sb_puts(&b, "      - uses: actions/upload-artifact@v4\n"

@@ -43,6 +43,7 @@ for name, needs in want.items():
     assert runs == ["s2nbuild run -f monorepo.yml --only %s" % name], runs
     step = [s for s in job["steps"] if "run" in s][0]
     assert step["env"]["TWINE_PASSWORD"] == "${{ secrets.TWINE_PASSWORD }}"
+    assert step["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
 assert "pull_request" in jobs["docs"]["if"], jobs["docs"]["if"]
 assert "'main'" in jobs["publish"]["if"]
 assert "refs/tags/" in jobs["release"]["if"]
