@@ -173,10 +173,12 @@ static char *find_base(const change_inputs *in, char **how, char **why)
         const char *cands[2] = {NULL, in->change_target};
         char *origin = xasprintf("origin/%s", in->change_target);
         cands[0] = origin;
+        const char *found = NULL;
         for (size_t i = 0; i < 2; i++) {
             char *target = resolve_commit(dir, cands[i]);
             if (!target)
                 continue;
+            found = found ? found : cands[i];
             const char *args[] = {"merge-base", "HEAD", target, NULL};
             char *mb = git_line(dir, args);
             free(target);
@@ -187,9 +189,13 @@ static char *find_base(const change_inputs *in, char **how, char **why)
                 return mb;
             }
         }
-        *why = xasprintf("pull request target '%s' is not in this clone (neither %s nor %s): "
-                         "fetch it to compare",
-                         in->change_target, origin, in->change_target);
+        if (found)
+            *why = xasprintf("HEAD and the pull request target %s have no common commit here "
+                             "(a shallow clone? fetch more history to compare)", found);
+        else
+            *why = xasprintf("pull request target '%s' is not in this clone (neither %s nor %s): "
+                             "fetch it to compare",
+                             in->change_target, origin, in->change_target);
         free(origin);
         return NULL;
     }

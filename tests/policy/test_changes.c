@@ -113,6 +113,14 @@ static void test_pull_request(void)
     CU_ASSERT(cs.all);
     CU_ASSERT_PTR_NOT_NULL(strstr(cs.how, "pull request target 'develop' is not in this clone"));
     changeset_free(&cs);
+    /* a target without common history (what a shallow clone looks like) */
+    CU_ASSERT_EQUAL_FATAL(sh(dir, "git checkout -q --orphan lonely && git commit -qm L && "
+                                  "git checkout -q feature"), 0);
+    in.change_target = "lonely";
+    changes_detect(&in, &cs);
+    CU_ASSERT(cs.all);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cs.how, "have no common commit here (a shallow clone?"));
+    changeset_free(&cs);
     free(a), free(b), free(dir);
 }
 
