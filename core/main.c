@@ -1,6 +1,7 @@
 /* s2nbuild: the command line. */
 #include "config.h"
 #include "core/loader.h"
+#include "core/newplugin.h"
 #include "core/run.h"
 #include "core/schema.h"
 #include "core/validate.h"
@@ -43,6 +44,7 @@ static void usage(FILE *out)
             "  plugins --check FILE  check one plugin file without running it\n"
             "  schema [TYPE]         JSON Schema of the pipeline file, or of a stage's with:\n"
             "  stage TYPE [key=value...]  run one stage without a pipeline file\n"
+            "  new-plugin NAME       write the skeleton of a stage plugin in ./NAME/\n"
             "\n"
             "options:\n"
             "  -f, --file FILE       pipeline file (default: s2nbuild.yml or s2nbuild.yaml)\n"
@@ -143,6 +145,7 @@ static void free_run(run *r)
     for (size_t i = 0; i < r->n; i++) {
         stage_run *sr = &r->st[i];
         free(sr->message);
+        free(sr->result);
         free(sr->log_path);
         free(sr->dir);
         sb_free(&sr->line);
@@ -510,6 +513,14 @@ int main(int argc, char **argv)
         rc = cmd_plugins(&c, cargc, cargv);
     else if (strcmp(cmd, "schema") == 0)
         rc = cmd_schema(&c, cargc, cargv);
+    else if (strcmp(cmd, "new-plugin") == 0) {
+        if (cargc != 1) {
+            fprintf(stderr, "usage: s2nbuild new-plugin NAME\n");
+            rc = EXIT_USAGE;
+        } else {
+            rc = newplugin_main(cargv[0]);
+        }
+    }
     else {
         fprintf(stderr, "s2nbuild: unknown command '%s' (try s2nbuild --help)\n", cmd);
         rc = EXIT_USAGE;
