@@ -346,7 +346,7 @@ static int cmd_plugins(const cli *c, int argc, char **argv)
     if (c->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < reg.n; i++)
-            json_array_append_new(arr, plugin_json(&reg.plugins[i]));
+            json_array_append_new(arr, plugin_json(reg.plugins[i]));
         json_t *errors = json_array();
         for (size_t i = 0; i < errs.n; i++)
             json_array_append_new(errors, json_string(errs.v[i]));
@@ -357,7 +357,7 @@ static int cmd_plugins(const cli *c, int argc, char **argv)
         json_decref(top);
     } else {
         for (size_t i = 0; i < reg.n; i++) {
-            const plugin *pl = &reg.plugins[i];
+            const plugin *pl = reg.plugins[i];
             printf("%-16s %-8s ABI %u.%u  %s\n    %s\n", pl->type, pl->desc->version,
                    pl->desc->abi_major, pl->desc->abi_minor, pl->file,
                    pl->desc->summary ? pl->desc->summary : "");
@@ -397,7 +397,7 @@ static int cmd_schema(const cli *c, int argc, char **argv)
         sv_free(&errs);
         const s2n_plugin **descs = xcalloc(reg.n + 1, sizeof *descs);
         for (size_t i = 0; i < reg.n; i++)
-            descs[i] = reg.plugins[i].desc;
+            descs[i] = reg.plugins[i]->desc;
         j = schema_pipeline_json(descs, reg.n);
         free(descs);
     }
