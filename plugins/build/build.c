@@ -360,7 +360,10 @@ static int build_run(s2n_stage *st, const s2n_host *h)
 
     project p;
     char err[1024];
-    if (project_load(&p, srcdir, err, sizeof err) != 0) {
+    char outdir_real[PATH_MAX];
+    if (!realpath(outdir, outdir_real))
+        snprintf(outdir_real, sizeof outdir_real, "%s", outdir);
+    if (project_load(&p, srcdir, outdir_real, err, sizeof err) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", err);
         h->set_message(st, "%s", err);
         project_free(&p);

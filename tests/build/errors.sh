@@ -142,4 +142,21 @@ files = [str(f) for f in md.files("pdm-demo")]
 assert "pdm_demo-0.1.0.dev3.dist-info/licenses/LICENSE" in files, files
 PYEOF
 echo "ok: PEP 639 license expression"
+
+# An output folder inside the project (hatch puts the whole tree in the
+# sdist): earlier outputs and temporaries never become members, so a
+# rebuild gives the same bytes.
+variant inner hatch-src
+s2n_build "srcdir=$WORK/inner" "outdir=$WORK/inner/out" >/dev/null 2>&1 || fail "inner: first build"
+cp "$WORK/inner/out/hatch_pkg-0.9.0.post2.tar.gz" "$WORK/inner-first.tar.gz"
+s2n_build "srcdir=$WORK/inner" "outdir=$WORK/inner/out" >/dev/null 2>&1 || fail "inner: second build"
+cmp "$WORK/inner-first.tar.gz" "$WORK/inner/out/hatch_pkg-0.9.0.post2.tar.gz" || fail "inner: the sdist took in its own outputs"
+echo "ok: output folder inside the project"
+
+variant latin1 flat-setuptools
+printf '# Caf\351\n' >"$WORK/latin1/README.md"
+expect_error latin1 "project.readme: 'README.md' is not UTF-8 (invalid byte at offset 5)"
+
+variant nobackend pdm-src
+expect_error nobackend 'the build backend pdm.backend is not importable' backend=pep517
 echo "errors: all cases behave (driver: $DRIVER)"
