@@ -98,11 +98,25 @@ done
 
 # Reproducibility knobs: the thread count never changes the bytes, and
 # without SOURCE_DATE_EPOCH the last commit's time stamps the members.
+# (~1.5 MB of modules: the sdist's gzip is cut into many parallel chunks)
 variant threads src-setuptools
-s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.1" jobs=1 >/dev/null 2>&1 || fail "jobs=1"
-s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.4" jobs=4 >/dev/null 2>&1 || fail "jobs=4"
-cmp "$WORK/threads.1/srcpkg-0.3.1-py3-none-any.whl" "$WORK/threads.4/srcpkg-0.3.1-py3-none-any.whl" ||
-    fail "wheel bytes depend on the thread count"
+$PY -c "
+import random
+r = random.Random(1)
+for i in range(40):
+    open('$WORK/threads/src/srcpkg/gen%02d.py' % i, 'w').write(
+        ''.join('v%d = %r\\n' % (k, r.random()) for k in range(1500)))
+" || fail "generate modules"
+for j in 1 2 4; do
+    s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.$j" jobs=$j >/dev/null 2>&1 || fail "jobs=$j"
+done
+for j in 2 4; do
+    for f in srcpkg-0.3.1-py3-none-any.whl srcpkg-0.3.1.tar.gz; do
+        cmp "$WORK/threads.1/$f" "$WORK/threads.$j/$f" || fail "$f: bytes depend on the thread count"
+    done
+done
+gzip -t "$WORK/threads.4/srcpkg-0.3.1.tar.gz" || fail "parallel gzip stream is corrupt"
+[ "$(tar tzf "$WORK/threads.4/srcpkg-0.3.1.tar.gz" | grep -c '/gen[0-9]*\.py$')" = 40 ] || fail "sdist lost members"
 
 variant gitdate flat-setuptools
 (
