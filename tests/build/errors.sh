@@ -173,4 +173,18 @@ expect_error latin1 "project.readme: 'README.md' is not UTF-8 (invalid byte at o
 
 variant nobackend pdm-src
 expect_error nobackend 'the build backend pdm.backend is not importable' backend=pep517
+
+# Build settings the native path does not interpret send the build to the
+# backend instead of being ignored.
+variant onlyinclude hatch-src
+printf '[tool.hatch.build.targets.wheel.force-include]\n"docs" = "hatch_pkg/docs"\n' >>"$WORK/onlyinclude/pyproject.toml"
+s2n_build "srcdir=$WORK/onlyinclude" "outdir=$WORK/onlyinclude.out" >"$WORK/onlyinclude.log" 2>&1 ||
+    { cat "$WORK/onlyinclude.log"; fail "onlyinclude: fallback build failed"; }
+grep -q 'path: PEP 517 fallback.*force-include' "$WORK/onlyinclude.log" || { cat "$WORK/onlyinclude.log"; fail "onlyinclude: not sent to the backend"; }
+unzip -l "$WORK/onlyinclude.out"/*.whl | grep -q 'hatch_pkg/docs/index.rst' || fail "onlyinclude: hatchling's output lacks the forced file"
+variant unknownkey flit-module
+printf '\n[tool.flit.external-data]\ndirectory = "data"\n' >>"$WORK/unknownkey/pyproject.toml"
+mkdir -p "$WORK/unknownkey/data"
+expect_error unknownkey 'cannot build natively: tool.flit.external-data is not interpreted natively' backend=native
+echo "ok: unknown backend settings go to the backend"
 echo "errors: all cases behave (driver: $DRIVER)"
