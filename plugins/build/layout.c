@@ -233,6 +233,11 @@ static void find_packages(pctx *c, const char *where, const char *rel, const cha
             continue;
         char *sub_rel = join(rel, name);
         char *sub_dir = join(where, sub_rel);
+        if (c->outdir_rel && strcmp(sub_dir, c->outdir_rel) == 0) { /* our own outputs */
+            free(sub_rel);
+            free(sub_dir);
+            continue;
+        }
         char *init = xasprintf("%s/__init__.py", sub_dir);
         if (!namespaces && !exists_rel(c, init, 0)) {
             free(sub_rel);
@@ -375,16 +380,14 @@ static int setuptools_layout(pctx *c)
             find_packages(c, base, "", "", 1, &star, &none, NULL, &pkgs);
         } else {
             find_packages(c, "", "", "", 1, &star, &none, flat_exclude, &pkgs);
-            /* flat layout: only top-level folders that are real packages */
+            /* flat layout: setuptools takes every remaining top-level folder
+             * (PEP 420) and refuses several; leave that verdict to it */
             size_t tops = 0;
             for (size_t i = 0; i < pkgs.n; i++)
-                if (!strchr(pkgs.v[i].dotted, '.')) {
-                    char *init = xasprintf("%s/__init__.py", pkgs.v[i].dir);
-                    tops += exists_rel(c, init, 0);
-                    free(init);
-                }
+                if (!strchr(pkgs.v[i].dotted, '.') && pkgs.v[i].dotted[0] != '_')
+                    tops++;
             if (tops > 1)
-                pfallback(c, "setuptools flat-layout discovery found several top-level packages");
+                pfallback(c, "setuptools flat-layout discovery found several top-level folders");
             if (tops == 0) {
                 pkgs_free(&pkgs);
                 memset(&pkgs, 0, sizeof pkgs);

@@ -746,11 +746,13 @@ int project_load(project *p, const char *root, const char *outdir, char *err, si
     p->root = xstrdup(root);
     pctx c = {.p = p, .err = err, .errcap = errcap};
     c.file = xasprintf("%s/pyproject.toml", root);
-    int rc = load(&c);
     size_t rl = strlen(root);
-    if (rc == 0 && outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1]) {
-        members_drop_under(&p->wheel, outdir + rl + 1);
-        members_drop_under(&p->sdist, outdir + rl + 1);
+    if (outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1])
+        c.outdir_rel = outdir + rl + 1;
+    int rc = load(&c);
+    if (rc == 0 && c.outdir_rel) {
+        members_drop_under(&p->wheel, c.outdir_rel);
+        members_drop_under(&p->sdist, c.outdir_rel);
     }
     s2n_toml_free(c.doc);
     free(c.file);
