@@ -197,4 +197,8 @@ variant symloop flit-module
 ln -s .. "$WORK/symloop/flitmod/loop"
 s2n_build "srcdir=$WORK/symloop" "outdir=$WORK/symloop.out" >"$WORK/symloop.log" 2>&1 || { cat "$WORK/symloop.log"; fail "symloop"; }
 echo "ok: symlinked folder loop"
+
+# tag_must_match also guards the PEP 517 path (version from the built files)
+variant fallbacktag setup-py
+TAG_NAME=v0.1 expect_error fallbacktag 'tag v0.1 does not match the project version 3.1.4' tag_must_match=true
 echo "errors: all cases behave (driver: $DRIVER)"
