@@ -1,0 +1,17 @@
+/*
+ * The sdist: {fname}-{version}.tar.gz, a pax (restricted: ustar unless a
+ * name needs more) archive through libarchive, members sorted under one
+ * top folder with PKG-INFO, fixed owner root:root (0/0), modes 0644/0755,
+ * mtime = the build's timestamp, and no timestamp in the gzip header.
+ */
+#ifndef S2N_BUILD_SDIST_H
+#define S2N_BUILD_SDIST_H
+
+#include "project.h"
+
+#include <time.h>
+
+char *sdist_filename(const project *p);
+int sdist_write(const project *p, const char *path, time_t mtime, char *err, size_t errcap);
+
+#endif
