@@ -1,0 +1,49 @@
+/*
+ * Publishing one file to a remote index through the legacy upload API:
+ * ask the simple index first, upload with retries (connection errors,
+ * 5xx, 429 with Retry-After; never other 4xx), and sort the outcome into
+ * uploaded / already there / skipped / failed with the server's own text.
+ */
+#ifndef S2N_TWINE_REMOTE_H
+#define S2N_TWINE_REMOTE_H
+
+#include <s2nbuild/plugin.h>
+
+#include "plugins/common/upload.h"
+#include "plugins/twine/form.h"
+
+typedef struct twine_target {
+    const char *upload_url;
+    const char *index_url; /* simple index (ends with '/'), or NULL   */
+    s2n_http_conf http;
+    int retries;
+    int skip_existing;
+    int tty;               /* draw progress on stderr                  */
+} twine_target;
+
+typedef struct twine_dist {
+    const char *path;
+    const char *file_name;   /* base name                              */
+    const char *project;     /* Name from the metadata                 */
+    char sha256[65];
+    char blake2[65];
+    unsigned long long size;
+    twine_form form;
+} twine_dist;
+
+typedef enum {
+    TWINE_UPLOADED = 0,
+    TWINE_PRESENT = 1, /* identical file already on the index */
+    TWINE_SKIPPED = 2, /* skip_existing: same name, left alone */
+    TWINE_FAILED = 3
+} twine_outcome;
+
+twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine_target *t,
+                                   const twine_dist *d);
+
+/* sha256 of `file_name` in the simple index's page for `project`:
+ * 1 found (hex in out[65]), 0 not listed, -1 could not tell. */
+int twine_index_lookup(const twine_target *t, const char *project, const char *file_name,
+                       char *out, char *why, size_t whycap);
+
+#endif
