@@ -105,10 +105,8 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
     }
     if (!url) {
         if (s2n_pypirc_repository(rc, name, &repo, err, sizeof err) != 0) {
-            h->error(st, h->opt_string(st, "repository") ? "repository" : NULL, "%s%s%s", err,
-                     cfg ? " (read " : "", cfg ? cfg : "");
-            if (cfg)
-                h->log(st, S2N_LOG_DEBUG, "config file: %s", cfg);
+            h->error(st, h->opt_string(st, "repository") ? "repository" : NULL, "%s (%s%s)", err,
+                     cfg && s2n_pypirc_present(rc) ? "read " : "no file ", cfg ? cfg : "$HOME/.pypirc");
             s2n_pypirc_free(rc);
             return S2N_ERROR;
         }

@@ -80,7 +80,11 @@ static int twine_validate(s2n_stage *st, const s2n_host *h)
         h->error(st, "timeout", "expected a positive number of seconds, got %lld", v);
         return S2N_ERROR;
     }
-    return S2N_OK;
+    /* Where to publish is known before anything runs: a missing .pypirc
+     * section or a bad URL is a configuration error, not a failed run.
+     * (Reading .pypirc has no side effects.) */
+    twine_config c;
+    return twine_config_resolve(st, h, &c);
 }
 
 /* ------------------------------------------------------------------ */

@@ -73,6 +73,7 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # header and body go as separate writes
     server_version = "stub-index/1"
 
     def log_message(self, fmt, *a):
@@ -89,7 +90,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (timeout test)
         return status, body if isinstance(body, str) else ""
 
     def record(self, **kw):
@@ -409,6 +413,7 @@ def main():
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     srv.state = State(args)
+    srv.state.save_records()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"http://127.0.0.1:{srv.server_address[1]}", flush=True)
     try:
