@@ -59,10 +59,34 @@ const char *diag_suggest(const char *word, const char *const *candidates, size_t
     return best;
 }
 
+/* "file:line:col: ..." sorts by file, then line and column numerically;
+ * messages without a position keep their place after positioned ones. */
+static int by_position(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    const char *cx = strchr(x, ':'), *cy = strchr(y, ':');
+    if (!cx || !cy)
+        return (cx == NULL) - (cy == NULL);
+    int f = strncmp(x, y, (size_t)((cx - x) < (cy - y) ? (cx - x) : (cy - y)) + 1);
+    if (f)
+        return f;
+    long lx = 0, ly = 0, kx = 0, ky = 0;
+    sscanf(cx + 1, "%ld:%ld", &lx, &kx);
+    sscanf(cy + 1, "%ld:%ld", &ly, &ky);
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return kx < ky ? -1 : kx > ky;
+}
+
 void diag_print(const diag *d, FILE *out)
 {
+    char **sorted = xcalloc(d->n + 1, sizeof *sorted);
+    memcpy(sorted, d->msgs, d->n * sizeof *sorted);
+    /* qsort is not stable; messages at one position are rare and equal */
+    qsort(sorted, d->n, sizeof *sorted, by_position);
     for (size_t i = 0; i < d->n; i++)
-        fprintf(out, "%s\n", d->msgs[i]);
+        fprintf(out, "%s\n", sorted[i]);
+    free(sorted);
 }
 
 void diag_free(diag *d)

@@ -59,9 +59,16 @@ static char *expand(const char *in, interp_lookup lookup, void *ctx, char **miss
         const char *name, *def;
         size_t nlen, dlen;
         size_t len = parse_ref(s, &name, &nlen, &def, &dlen);
-        if (!len || depth > 8) {
+        if (!len) {
+            /* Not ours (shell syntax such as ${x%%y} or ${#x} in a run:
+             * string): kept as written. */
+            sb_puts(&out, "${");
+            s += 2;
+            continue;
+        }
+        if (depth > 8) {
             if (bad && !*bad)
-                *bad = xasprintf("malformed reference '%.40s': expected ${NAME} or ${NAME:-default}", s);
+                *bad = xasprintf("defaults nested too deeply in '%.40s'", s);
             sb_free(&out);
             return NULL;
         }

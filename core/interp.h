@@ -1,4 +1,5 @@
-/* ${NAME} and ${NAME:-default} in option values; `$$` is a literal `$`. */
+/* ${NAME} and ${NAME:-default} in option values; `$$` is a literal `$`.
+ * Other ${...} forms (shell's ${x%%y}, ${#x}) are left as written. */
 #ifndef S2N_CORE_INTERP_H
 #define S2N_CORE_INTERP_H
 
@@ -7,8 +8,8 @@
 typedef const char *(*interp_lookup)(void *ctx, const char *name);
 
 /* Expand `in`.  Unknown names without a default: *missing receives the
- * first such name (malloc'd) and the result is NULL.  A malformed
- * reference (no closing brace, bad name) sets *bad to a message. */
+ * first such name (malloc'd) and the result is NULL.  Defaults nested
+ * too deeply set *bad to a message. */
 char *interp_expand(const char *in, interp_lookup lookup, void *ctx, char **missing, char **bad);
 /* Calls fn for each ${NAME} reference without a default. */
 void interp_refs(const char *in, void (*fn)(void *ctx, const char *name), void *ctx);

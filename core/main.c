@@ -207,8 +207,8 @@ static int cmd_pipeline(const cli *c, const char *cmd, int argc, char **argv)
     registry_init(&reg, &c->plugin_dirs, &p.plugin_path);
     reg.allow_unsafe = c->allow_unsafe;
     setup_run(&r, &p, &reg, c);
-    if (d.nerrors == 0)
-        pipeline_prepare(&r, &d);
+    if (p.nstages)
+        pipeline_prepare(&r, &d); /* even after other errors: report all at once */
     rc = report_diag(&d);
     if (rc == EXIT_OK) {
         if (strcmp(cmd, "validate") == 0) {

@@ -120,7 +120,9 @@ int pipeline_prepare(run *r, diag *d)
             free(terr);
             continue;
         }
+        size_t before = d->nerrors;
         schema_check_stage(s, s->plugin->desc, d);
+        s->opts_ok = d->nerrors == before;
     }
     for (size_t i = 0; i < p->nstages; i++) {
         stage_def *s = &p->stages[i];
@@ -131,12 +133,13 @@ int pipeline_prepare(run *r, diag *d)
     }
     refcheck top = {.r = r, .d = d};
     check_refs(&top, p->env);
-    if (d->nerrors)
-        return -1;
+    /* A plugin's own validate() sees only options its table accepted. */
     for (size_t i = 0; i < p->nstages; i++)
-        host_validate_stage(r, &p->stages[i], d);
+        if (p->stages[i].plugin && p->stages[i].opts_ok)
+            host_validate_stage(r, &p->stages[i], d);
     for (size_t i = 0; i < p->nstages; i++)
-        register_secret_options(r, &p->stages[i]);
+        if (p->stages[i].plugin)
+            register_secret_options(r, &p->stages[i]);
     for (size_t i = 0; i < p->secrets.n; i++) {
         const char *v = getenv(p->secrets.v[i]);
         if (v)
