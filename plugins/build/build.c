@@ -228,13 +228,14 @@ static void name_version_of(s2n_stage *st, const s2n_host *h, const char *file, 
     char *dash = strchr(s, '-');
     if (!dash)
         return;
+    size_t sl = strlen(s);
+    if (sl > 7 && strcmp(s + sl - 7, ".tar.gz") == 0) {
+        s[sl - 7] = '\0'; /* {name}-{version}: names may hold '-' (old setuptools) */
+        dash = strrchr(s, '-');
+    }
     *dash = '\0';
     char *v = dash + 1;
-    size_t vl = strlen(v);
-    if (vl > 7 && strcmp(v + vl - 7, ".tar.gz") == 0)
-        v[vl - 7] = '\0';
-    else
-        v[strcspn(v, "-")] = '\0';
+    v[strcspn(v, "-")] = '\0';
     *name = s;
     *version = v;
 }

@@ -1,0 +1,98 @@
+#!/bin/sh
+# Bad projects give clear errors (file:line:col where TOML has one) and
+# leave nothing in the output folder; the options behave (backend=native
+# refuses a setup.py project, pep517/build force the fallback,
+# tag_must_match compares against TAG_NAME).
+. "$top_srcdir/tests/build/lib.sh"
+
+# expect_error NAME PATTERN [options...]: the build of $WORK/NAME fails,
+# its output matches PATTERN, and $WORK/NAME.out stays empty.
+expect_error() {
+    name=$1 pattern=$2
+    shift 2
+    out="$WORK/$name.out"
+    rm -rf "$out"
+    if s2n_build "srcdir=$WORK/$name" "outdir=$out" "$@" >"$WORK/$name.log" 2>&1; then
+        cat "$WORK/$name.log"
+        fail "$name: the build should have failed"
+    fi
+    grep -q -- "$pattern" "$WORK/$name.log" || { cat "$WORK/$name.log"; fail "$name: no message matching '$pattern'"; }
+    if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+        ls -la "$out"
+        fail "$name: output folder not empty after a failure"
+    fi
+    echo "ok: $name: $(grep -m1 -- "$pattern" "$WORK/$name.log")"
+}
+
+# variant NAME FIXTURE: a copy of FIXTURE to break
+variant() { copy_fixture "$2" "$WORK/$1"; }
+
+variant malformed flat-setuptools
+printf '[project]\nname = "x"\nversion = "1.0"\nclassifiers = ["a",\n  "b" "c"]\n' >"$WORK/malformed/pyproject.toml"
+expect_error malformed 'pyproject.toml:5:'
+
+variant badversion flat-setuptools
+sed -i 's/^version = .*/version = "1.0.x"/' "$WORK/badversion/pyproject.toml"
+expect_error badversion 'pyproject.toml:7:11: project.version: .1.0.x. is not a valid PEP 440 version'
+
+variant badname flat-setuptools
+sed -i 's/^name = .*/name = "-flat pkg"/' "$WORK/badname/pyproject.toml"
+expect_error badname 'pyproject.toml:6:8: project.name: .-flat pkg. is not a valid project name'
+
+variant badtype flat-setuptools
+sed -i 's/^keywords = .*/keywords = "flat"/' "$WORK/badtype/pyproject.toml"
+expect_error badtype 'project.keywords: expected an array of strings, found string'
+
+variant noreadme flat-setuptools
+rm "$WORK/noreadme/README.md"
+expect_error noreadme "project.readme: file 'README.md' not found"
+
+variant nolicense src-setuptools
+rm "$WORK/nolicense/LICENSE.txt"
+expect_error nolicense "project.license: file 'LICENSE.txt' not found"
+
+variant nopkg hatch-src
+mv "$WORK/nopkg/src/hatch_pkg" "$WORK/nopkg/src/other"
+expect_error nopkg "tool.hatch.build.targets.wheel.packages: folder 'src/hatch_pkg' not found"
+
+variant nomodule flit-module
+rm -r "$WORK/nomodule/flitmod"
+expect_error nomodule "no package or module 'flitmod' found"
+
+variant dynversion flit-module
+sed -i 's/^__version__ = .*/__version__ = "2.0.x"/' "$WORK/dynversion/flitmod/__init__.py"
+expect_error dynversion "'2.0.x' in flitmod/__init__.py is not a valid PEP 440 version"
+
+variant nativeonly setup-py
+expect_error nativeonly 'cannot build natively: no pyproject.toml: setup.py project' backend=native
+
+variant notag flat-setuptools
+TAG_NAME=v9.9 expect_error notag 'tag v9.9 does not match the project version 1.2.0rc1' tag_must_match=true
+
+variant nothing flat-setuptools
+expect_error nothing 'nothing to build' sdist=false wheel=false
+
+# a failing backend leaves nothing behind either
+variant brokensetup setup-py
+printf 'raise SystemExit("setup.py is broken on purpose")\n' >"$WORK/brokensetup/setup.py"
+expect_error brokensetup 'PEP 517 backend setuptools.build_meta:__legacy__ failed'
+
+# the good cases of the same options
+variant tagged flat-setuptools
+TAG_NAME=v1.2.0-rc1 s2n_build "srcdir=$WORK/tagged" "outdir=$WORK/tagged.out" tag_must_match=true >"$WORK/tagged.log" 2>&1 ||
+    { cat "$WORK/tagged.log"; fail "tagged: matching tag rejected"; }
+grep -q 'tag v1.2.0-rc1 matches version 1.2.0rc1' "$WORK/tagged.log" || { cat "$WORK/tagged.log"; fail "tagged: no match logged"; }
+
+variant wheelonly flat-setuptools
+s2n_build "srcdir=$WORK/wheelonly" "outdir=$WORK/wheelonly.out" sdist=false >"$WORK/wheelonly.log" 2>&1 || fail "wheel only"
+[ "$(ls "$WORK/wheelonly.out")" = "flat_pkg-1.2.0rc1-py3-none-any.whl" ] || { ls "$WORK/wheelonly.out"; fail "wheel only: wrong outputs"; }
+
+for mode in pep517 build; do
+    variant "forced-$mode" flat-setuptools
+    s2n_build "srcdir=$WORK/forced-$mode" "outdir=$WORK/forced-$mode.out" "backend=$mode" >"$WORK/forced-$mode.log" 2>&1 ||
+        { cat "$WORK/forced-$mode.log"; fail "backend=$mode failed"; }
+    grep -q 'path: PEP 517 fallback' "$WORK/forced-$mode.log" || fail "backend=$mode: path not logged"
+    ls "$WORK/forced-$mode.out"/*.whl "$WORK/forced-$mode.out"/*.tar.gz >/dev/null || fail "backend=$mode: outputs missing"
+    [ -z "$(ls -A "$WORK/forced-$mode.out" | grep -v -e '\.whl$' -e '\.tar\.gz$')" ] || fail "backend=$mode: leftovers"
+done
+echo "errors: all cases behave (driver: $DRIVER)"
