@@ -17,6 +17,7 @@
 #include "plugins/common/hash.h"
 #include "plugins/common/localindex.h"
 #include "plugins/twine/check.h"
+#include "plugins/twine/digest.h"
 #include "plugins/twine/settings.h"
 #include "plugins/twine/form.h"
 #include "plugins/twine/remote.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TWINE_VERSION "1.0.0"
@@ -209,6 +211,13 @@ static void report_warning(void *ud, const char *file, const char *msg)
     r->h->log(r->st, S2N_LOG_WARN, "%s: %s", b ? b + 1 : file, msg);
 }
 
+static double mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* 0 ok, 1 a problem was reported, -1 internal error. */
 static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int check, dist_item *it)
 {
@@ -241,13 +250,16 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int che
     if (rp && !(it->requires_python = twine_fold("Requires-Python", rp)))
         return -1;
     s2n_digests dg;
-    if (s2n_digests_file(path, &dg) != 0) {
+    double t0 = mono_now();
+    if (twine_digests_parallel(path, &dg) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s: %s", path, strerror(errno));
         return 1;
     }
     s2n_hex(dg.sha256, 32, it->d.sha256);
     s2n_hex(dg.blake2b_256, 32, it->d.blake2);
     it->d.size = dg.size;
+    h->log(st, S2N_LOG_DEBUG, "%s: sha256, md5 and blake2b-256 of %llu bytes in %.3f s",
+           it->d.file_name, (unsigned long long)dg.size, mono_now() - t0);
     if (twine_form_build(&it->d.form, &it->meta, it->kind, path, &dg) != 0)
         return -1;
     return 0;

@@ -262,6 +262,17 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(fault[5:]))
             fault = None
 
+        if st.args.sink:
+            # Benchmark mode: read and drop the body, answer 200, record
+            # nothing: the server costs as little as it can.
+            left = length
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            self.send(200, "OK")
+            return
         if st.args.max_size and length > st.args.max_size:
             self.close_connection = True
             status = self.send(413, "413 Request Entity Too Large: file too large",
@@ -408,6 +419,8 @@ def main():
     ap.add_argument("--fault", action="append", help="fault for the next upload (repeat)")
     ap.add_argument("--max-size", type=int, default=0, help="413 above this many bytes")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--sink", action="store_true",
+                    help="benchmarks: drop upload bodies unparsed, answer 200")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
