@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "core/loader.h"
+#include "core/plugcache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -336,7 +337,12 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
             return NULL;
         }
     }
-    char *perr = probe(file);
+    if (!r->cache_opened) {
+        r->cache = plugcache_open();
+        r->cache_opened = 1;
+    }
+    int cached = plugcache_known_good(r->cache, file);
+    char *perr = cached ? NULL : probe(file);
     if (perr) {
         *err = perr;
         return NULL;
@@ -362,6 +368,8 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
         lt_dlclose(h);
         return NULL;
     }
+    if (!cached)
+        plugcache_remember(r->cache, file);
     r->plugins = xrealloc(r->plugins, (r->n + 1) * sizeof *r->plugins);
     plugin *p = &r->plugins[r->n++];
     p->type = xstrdup(d->type);
@@ -459,7 +467,8 @@ void registry_scan(registry *r, strvec *errs)
     for (size_t i = 0; i < r->dirs.n; i++) {
         strvec files = {0};
         list_files(r->dirs.v[i], &files);
-        qsort(files.v, files.n, sizeof *files.v, cmp_str);
+        if (files.n)
+            qsort(files.v, files.n, sizeof *files.v, cmp_str);
         for (size_t k = 0; k < files.n; k++) {
             char *t = type_of_file(files.v[k]);
             if (!t || sv_contains(&types, t)) {
@@ -489,5 +498,6 @@ void registry_free(registry *r)
     }
     free(r->plugins);
     sv_free(&r->dirs);
+    plugcache_close(r->cache);
     memset(r, 0, sizeof *r);
 }

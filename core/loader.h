@@ -17,6 +17,8 @@ typedef struct registry {
     plugin *plugins;
     size_t n;
     int allow_unsafe;         /* --allow-unsafe-plugin-path           */
+    struct plugcache *cache;  /* probed-plugin cache, opened on use   */
+    int cache_opened;
 } registry;
 
 /* Search dirs: explicit ones (--plugin-path, S2NBUILD_PLUGIN_PATH,
