@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,23 @@ static int outputs_commit(s2n_stage *st, const s2n_host *h, output *o, size_t n)
     return rc;
 }
 
+/* The sdist is written by its own thread while the wheel's pool works:
+ * both are mostly deflate, so on several cores they overlap. */
+typedef struct sdist_job {
+    const project *p;
+    const char *path;
+    time_t epoch;
+    int rc;
+    char err[1024];
+} sdist_job;
+
+static void *sdist_thread(void *arg)
+{
+    sdist_job *j = arg;
+    j->rc = sdist_write(j->p, j->path, j->epoch, j->err, sizeof j->err);
+    return NULL;
+}
+
 static int build_native(s2n_stage *st, const s2n_host *h, project *p, const char *outdir, time_t epoch,
                         int want_sdist, int want_wheel)
 {
@@ -189,31 +207,44 @@ static int build_native(s2n_stage *st, const s2n_host *h, project *p, const char
     char err[1024];
     long long jobs = 0;
     h->opt_int(st, "jobs", &jobs);
+    sdist_job sj = {.p = p, .epoch = epoch};
+    pthread_t tid;
+    int threaded = 0;
     if (want_sdist) {
         char *name = sdist_filename(p);
         o[n].final = xasprintf("%s/%s", outdir, name);
         o[n].tmp = xasprintf("%s/.%s.%ld.tmp", outdir, name, (long)getpid());
         o[n].kind = "sdist";
         free(name);
-        if (sdist_write(p, o[n++].tmp, epoch, err, sizeof err) != 0) {
-            h->log(st, S2N_LOG_ERROR, "%s", err);
-            h->set_message(st, "sdist failed: %s", err);
-            outputs_discard(o, n);
-            return S2N_FAILED;
-        }
+        sj.path = o[n++].tmp;
+        sdist_prepare(); /* process-wide locale, before any thread starts */
+        if (jobs != 1 && want_wheel && pthread_create(&tid, NULL, sdist_thread, &sj) == 0)
+            threaded = 1;
+        else
+            sdist_thread(&sj);
     }
+    int wrc = 0;
     if (want_wheel) {
         char *name = wheel_filename(p);
         o[n].final = xasprintf("%s/%s", outdir, name);
         o[n].tmp = xasprintf("%s/.%s.%ld.tmp", outdir, name, (long)getpid());
         o[n].kind = "wheel";
         free(name);
-        if (wheel_write(p, o[n++].tmp, epoch, (int)jobs, err, sizeof err) != 0) {
-            h->log(st, S2N_LOG_ERROR, "%s", err);
-            h->set_message(st, "wheel failed: %s", err);
-            outputs_discard(o, n);
-            return S2N_FAILED;
-        }
+        wrc = wheel_write(p, o[n++].tmp, epoch, (int)jobs, err, sizeof err);
+    }
+    if (threaded)
+        pthread_join(tid, NULL);
+    if (want_sdist && sj.rc != 0) {
+        h->log(st, S2N_LOG_ERROR, "%s", sj.err);
+        h->set_message(st, "sdist failed: %s", sj.err);
+        outputs_discard(o, n);
+        return S2N_FAILED;
+    }
+    if (wrc != 0) {
+        h->log(st, S2N_LOG_ERROR, "%s", err);
+        h->set_message(st, "wheel failed: %s", err);
+        outputs_discard(o, n);
+        return S2N_FAILED;
     }
     if (outputs_commit(st, h, o, n) != 0)
         return S2N_ERROR;

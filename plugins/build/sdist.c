@@ -55,11 +55,19 @@ static int add_dir(struct archive *a, struct archive_entry *e, const char *name,
     return 0;
 }
 
-int sdist_write(const project *p, const char *path, time_t mtime, char *err, size_t errcap)
+void sdist_prepare(void)
 {
     /* libarchive converts pax names through the locale; without a UTF-8
      * locale non-ASCII names fail or crash (see packaging notes) */
-    setlocale(LC_CTYPE, "C.UTF-8");
+    static int done;
+    if (!done)
+        setlocale(LC_CTYPE, "C.UTF-8");
+    done = 1;
+}
+
+int sdist_write(const project *p, const char *path, time_t mtime, char *err, size_t errcap)
+{
+    sdist_prepare();
     char *top = xasprintf("%s-%s", p->fname, p->version);
     struct archive *a = archive_write_new();
     struct archive_entry *e = archive_entry_new();
@@ -67,7 +75,7 @@ int sdist_write(const project *p, const char *path, time_t mtime, char *err, siz
     if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
         archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
         archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-        archive_write_set_filter_option(a, "gzip", "compression-level", "9") != ARCHIVE_OK ||
+        archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
         archive_write_open_filename(a, path) != ARCHIVE_OK) {
         snprintf(err, errcap, "%s: %s", path, archive_error_string(a));
         rc = -1;

@@ -12,6 +12,9 @@
 #include <time.h>
 
 char *sdist_filename(const project *p);
+/* Process-wide set-up (a UTF-8 LC_CTYPE for libarchive's pax names); call
+ * before starting threads.  sdist_write calls it too when run alone. */
+void sdist_prepare(void);
 int sdist_write(const project *p, const char *path, time_t mtime, char *err, size_t errcap);
 
 #endif

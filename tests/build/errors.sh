@@ -95,4 +95,31 @@ for mode in pep517 build; do
     ls "$WORK/forced-$mode.out"/*.whl "$WORK/forced-$mode.out"/*.tar.gz >/dev/null || fail "backend=$mode: outputs missing"
     [ -z "$(ls -A "$WORK/forced-$mode.out" | grep -v -e '\.whl$' -e '\.tar\.gz$')" ] || fail "backend=$mode: leftovers"
 done
+
+# Reproducibility knobs: the thread count never changes the bytes, and
+# without SOURCE_DATE_EPOCH the last commit's time stamps the members.
+variant threads src-setuptools
+s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.1" jobs=1 >/dev/null 2>&1 || fail "jobs=1"
+s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.4" jobs=4 >/dev/null 2>&1 || fail "jobs=4"
+cmp "$WORK/threads.1/srcpkg-0.3.1-py3-none-any.whl" "$WORK/threads.4/srcpkg-0.3.1-py3-none-any.whl" ||
+    fail "wheel bytes depend on the thread count"
+
+variant gitdate flat-setuptools
+(
+    cd "$WORK/gitdate" && git init -q . && git add -A &&
+        GIT_COMMITTER_DATE='2024-02-03T04:05:06Z' GIT_AUTHOR_DATE='2024-02-03T04:05:06Z' \
+            git -c user.name=t -c user.email=t@example.org commit -q -m init
+) || fail "git setup"
+(unset SOURCE_DATE_EPOCH; s2n_build "srcdir=$WORK/gitdate" "outdir=$WORK/gitdate.out") >"$WORK/gitdate.log" 2>&1 ||
+    { cat "$WORK/gitdate.log"; fail "gitdate build"; }
+grep -q 'timestamp from last commit' "$WORK/gitdate.log" || { cat "$WORK/gitdate.log"; fail "commit time not used"; }
+$PY - "$WORK/gitdate.out" <<'PYEOF' || fail "member times are not the commit time"
+import os, sys, tarfile, zipfile
+d = sys.argv[1]
+whl = [f for f in os.listdir(d) if f.endswith(".whl")][0]
+sd = [f for f in os.listdir(d) if f.endswith(".tar.gz")][0]
+assert all(i.date_time == (2024, 2, 3, 4, 5, 6) for i in zipfile.ZipFile(os.path.join(d, whl)).infolist())
+assert all(m.mtime == 1706933106 for m in tarfile.open(os.path.join(d, sd)).getmembers())
+PYEOF
+echo "ok: thread count and commit time"
 echo "errors: all cases behave (driver: $DRIVER)"
