@@ -140,7 +140,7 @@ static int collect_files(s2n_stage *st, const s2n_host *h, pathlist *out)
         }
     }
     int defaulted = !files && !(from && *from);
-    size_t nf = files ? h->value_len(files) : 1;
+    size_t nf = files ? h->value_len(files) : defaulted ? 1 : 0;
     for (size_t i = 0; i < nf; i++) {
         const char *pat = files ? h->value_str(h->value_at(files, i)) : "dist/*";
         if (!pat)

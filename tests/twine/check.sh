@@ -53,9 +53,9 @@ expect notazip-1.0-py3-none-any.whl "notazip-1.0-py3-none-any.whl"
 expect notazip-1.0-py3-none-any.whl "notazip-1.0-py3-none-any.whl"
 
 stage repository_url="$URL_c/legacy/" files=good-1.0-py3-none-any.whl files=gfm-1.0-py3-none-any.whl >"$T/good.log" 2>&1 && rc=0 || rc=$?
-check "good files pass the checks and upload" [ "$rc" = 0 ] && [ "$(n)" = 2 ]
+checks "good files pass the checks and upload" '[ "$rc" = 0 ] && [ "$(n)" = 2 ]'
 stage repository_url="$URL_c/legacy/" files=nodesc-1.0-py3-none-any.whl check=false >"$T/nocheck.log" 2>&1 && rc=0 || rc=$?
-check "check=false lets it through" [ "$rc" = 0 ] && [ "$(n)" = 3 ]
+checks "check=false lets it through" '[ "$rc" = 0 ] && [ "$(n)" = 3 ]'
 stage repository_url="$URL_c/legacy/" files=README.rst >"$T/x.log" 2>&1 && rc=0 || rc=$?
-check "a glob matching nothing fails" [ "$rc" = 1 ] && grep -q "matches no file" "$T/x.log"
+checks "a glob matching nothing fails" '[ "$rc" = 1 ] && grep -q "matches no file" "$T/x.log"'
 finish

@@ -40,20 +40,20 @@ check "last server text in the error" grep -q "HTTP 503: 503 injected server err
 start_stub k --user u:p
 fault "$URL_k" '["403"]'
 stage repository_url="$URL_k/legacy/" >"$T/6.log" 2>&1 && rc=0 || rc=$?
-check "403 fails without retry" [ "$rc" = 1 ] && [ "$(records "$REC_k" 'len(posts)')" = 1 ]
+checks "403 fails without retry" '[ "$rc" = 1 ] && [ "$(records "$REC_k" '\''len(posts)'\'')" = 1 ]'
 check "403 body text shown" grep -q "isn't allowed to upload to project" "$T/6.log"
 
 TWINE_PASSWORD=wrong stage repository_url="$URL_k/legacy/" >"$T/7.log" 2>&1 && rc=0 || rc=$?
-check "bad credentials: 403, one attempt" [ "$rc" = 1 ] && [ "$(records "$REC_k" 'len(posts)')" = 2 ]
+checks "bad credentials: 403, one attempt" '[ "$rc" = 1 ] && [ "$(records "$REC_k" '\''len(posts)'\'')" = 2 ]'
 check "bad credentials: PyPI's text" grep -q "Invalid or non-existent authentication information" "$T/7.log"
 check "the password never appears in the log" sh -c "! grep -q wrong '$T/7.log'"
 
 start_stub m --user u:p --max-size 1000
 stage repository_url="$URL_m/legacy/" >"$T/8.log" 2>&1 && rc=0 || rc=$?
-check "413 too large fails without retry" [ "$rc" = 1 ] && [ "$(records "$REC_m" 'len(posts)')" = 1 ]
+checks "413 too large fails without retry" '[ "$rc" = 1 ] && [ "$(records "$REC_m" '\''len(posts)'\'')" = 1 ]'
 check "413 text shown" grep -q "HTTP 413: 413 Request Entity Too Large" "$T/8.log"
 
 fault "$URL_k" '["409"]'
 stage repository_url="$URL_k/" >"$T/9.log" 2>&1 && rc=0 || rc=$?
-check "409 fails without retry" [ "$rc" = 1 ] && grep -q "HTTP 409" "$T/9.log"
+checks "409 fails without retry" '[ "$rc" = 1 ] && grep -q "HTTP 409" "$T/9.log"'
 finish

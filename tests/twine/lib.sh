@@ -25,6 +25,8 @@ ok() { PASSES=$((PASSES + 1)); echo "ok: $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
+# checks DESCRIPTION 'CONDITION': a shell condition (&&, functions) eval'd here.
+checks() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

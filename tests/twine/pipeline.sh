@@ -1,0 +1,47 @@
+#!/bin/sh
+# The twine stage in a real pipeline: `from: build` publishes exactly the
+# artifacts of the build stage, to the local index when nothing is
+# configured (pip installs from it), to a stub index when the pipeline
+# names one; a re-run of the pipeline (same reproducible bytes) is a no-op.
+. "$top_srcdir/tests/twine/lib.sh"
+
+mkdir -p "$T/ws"
+cp -r "$top_srcdir/tests/twine/fixture/." "$T/ws/"
+chmod -R u+w "$T/ws"
+cd "$T/ws"
+cat >s2nbuild.yml <<'EOF2'
+version: 1
+stages:
+  - { name: build, type: build }
+  - { name: publish, type: twine, needs: [build], with: { from: build } }
+EOF2
+"$S2NBUILD" run >"$T/1.log" 2>&1 && rc=0 || rc=$?
+[ "$rc" = 0 ] || cat "$T/1.log"
+check "build + publish pipeline succeeds" [ "$rc" = 0 ]
+check "both artifacts of the build stage were published" grep -q "publishing 2 file(s) to the local index" "$T/1.log"
+check "the local index lists them" [ "$(grep -c 'href="s2n_demo-1.2.0' .s2nbuild/index/simple/s2n-demo/index.html)" = 2 ]
+
+"$S2NBUILD" run >"$T/2.log" 2>&1 && rc=0 || rc=$?
+checks "re-running the pipeline: publish is a no-op" '[ "$rc" = 0 ] && grep -q "0 uploaded, 2 already there" "$T/2.log"'
+
+"$PY" -m venv --system-site-packages --without-pip "$T/venv"
+"$PY" -m pip --python "$T/venv/bin/python" install --no-cache-dir --disable-pip-version-check \
+    --index-url "file://$T/ws/.s2nbuild/index/simple" s2n-demo >"$T/pip.log" 2>&1 && rc=0 || rc=$?
+[ "$rc" = 0 ] || cat "$T/pip.log"
+check "pip installs what the pipeline built and published" [ "$rc" = 0 ]
+
+start_stub p --user ci:secret-pw
+cat >remote.yml <<'EOF2'
+version: 1
+stages:
+  - { name: build, type: build }
+  - name: publish
+    type: twine
+    needs: [build]
+    with: { from: build, repository_url: "${STUB}/legacy/", username: ci, password: "${PW}" }
+EOF2
+STUB=$URL_p PW=secret-pw "$S2NBUILD" run -f remote.yml >"$T/3.log" 2>&1 && rc=0 || rc=$?
+[ "$rc" = 0 ] || cat "$T/3.log"
+checks "publishing the build's artifacts to an index" '[ "$rc" = 0 ] && [ "$(records "$REC_p" '\''len(posts)'\'')" = 2 ]'
+check "the password is masked in the run's logs" sh -c "! grep -rq secret-pw '$T/3.log' .s2nbuild/runs"
+finish
