@@ -316,9 +316,14 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         char text[900];
         if (rc != 0) {
             if (!retryable_transport(r.transport_error) || attempt >= t->retries) {
-                h->log(st, S2N_LOG_ERROR, "%s: upload to %s failed: %s%s", d->file_name,
-                       t->upload_url, r.error,
-                       attempt ? " (after retries)" : "");
+                int tls = r.transport_error == CURLE_PEER_FAILED_VERIFICATION ||
+                          r.transport_error == CURLE_SSL_CACERT_BADFILE;
+                h->log(st, S2N_LOG_ERROR, "%s: upload to %s failed: %s%s%s", d->file_name,
+                       t->upload_url, r.error, attempt ? " (after retries)" : "",
+                       tls ? " (give the CA bundle with cert: or TWINE_CERT)" : "");
+                /* Network blips may pass; a stage-level retry may help. */
+                if (retryable_transport(r.transport_error))
+                    h->set_retryable(st, 1);
                 s2n_http_resp_free(&r);
                 return TWINE_FAILED;
             }
@@ -366,6 +371,8 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
                        t->upload_url, r.status, text, retry ? " (no retries left)" : "");
                 if (r.status == 403 || r.status == 401)
                     h->log(st, S2N_LOG_ERROR, "check username/password (or token; its username is __token__)");
+                if (retry)
+                    h->set_retryable(st, 1);
                 s2n_http_resp_free(&r);
                 return TWINE_FAILED;
             }

@@ -36,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import sys
 import tempfile
@@ -421,14 +422,22 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--sink", action="store_true",
                     help="benchmarks: drop upload bodies unparsed, answer 200")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                    help="serve HTTPS with this certificate and key")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     srv.state = State(args)
     srv.state.save_records()
+    scheme = "http"
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme = "https"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"http://127.0.0.1:{srv.server_address[1]}", flush=True)
+    print(f"{scheme}://127.0.0.1:{srv.server_address[1]}", flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:
