@@ -89,7 +89,11 @@ static void apply_conf(CURL *c, const s2n_http_conf *conf)
     /* Uploads are never redirected (twine: allow_redirects=False); a GET
      * may follow, but credentials stay with the original host. */
     curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85: the _STR forms */
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 }
 
 static int perform(CURL *c, s2n_http_resp *resp)
@@ -184,7 +188,11 @@ int s2n_http_get(const char *url, const s2n_http_conf *conf, const char *accept,
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+#if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     struct curl_slist *hdrs = NULL;
     char *line = NULL;

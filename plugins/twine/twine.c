@@ -84,7 +84,15 @@ static int twine_validate(s2n_stage *st, const s2n_host *h)
     }
     /* Where to publish is known before anything runs: a missing .pypirc
      * section or a bad URL is a configuration error, not a failed run.
-     * (Reading .pypirc has no side effects.) */
+     * (Reading .pypirc has no side effects.)  Values that use ${...} are
+     * only known when the stage starts; run() checks those. */
+    static const char *const deferred[] = {"repository", "repository_url", "config_file",
+                                           "username", "index_dir", NULL};
+    for (size_t i = 0; deferred[i]; i++) {
+        const char *s = h->opt_string(st, deferred[i]);
+        if (s && strstr(s, "${"))
+            return S2N_OK;
+    }
     twine_config c;
     return twine_config_resolve(st, h, &c);
 }
