@@ -14,7 +14,7 @@ typedef struct plugin {
 
 typedef struct registry {
     strvec dirs;              /* search order                        */
-    plugin *plugins;
+    plugin **plugins;         /* each stays put: callers keep pointers */
     size_t n;
     int allow_unsafe;         /* --allow-unsafe-plugin-path           */
     struct plugcache *cache;  /* probed-plugin cache, opened on use   */
