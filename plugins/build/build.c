@@ -360,7 +360,10 @@ static int build_run(s2n_stage *st, const s2n_host *h)
 
     project p;
     char err[1024];
-    if (project_load(&p, srcdir, err, sizeof err) != 0) {
+    char outdir_real[PATH_MAX];
+    if (!realpath(outdir, outdir_real))
+        snprintf(outdir_real, sizeof outdir_real, "%s", outdir);
+    if (project_load(&p, srcdir, outdir_real, err, sizeof err) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", err);
         h->set_message(st, "%s", err);
         project_free(&p);
@@ -384,6 +387,10 @@ static int build_run(s2n_stage *st, const s2n_host *h)
                backend_name(p.backend), p.name, p.version, p.version_from, why_epoch);
         h->set_output(st, "name", p.name);
         h->set_output(st, "version", p.version);
+        if (p.license_expr)
+            h->log(st, S2N_LOG_WARN,
+                   "license = \"%s\" (PEP 639) needs Metadata-Version 2.4, which Debian's twine 4.0.2 "
+                   "cannot upload; license = {text = \"...\"} keeps 2.1", p.license_expr);
         if (tag_must_match && check_tag(st, h, srcdir, p.version) != 0)
             result = S2N_FAILED;
         else

@@ -231,6 +231,25 @@ static const char *readme_type_of(const char *path)
     return "text/plain";
 }
 
+/* Offset of the first byte that is not well-formed UTF-8, or -1. */
+static size_t utf8_invalid_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (u[i]) {
+        unsigned c = u[i];
+        int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 3 : -1;
+        if (n < 0)
+            return i;
+        for (int k = 1; k <= n; k++)
+            if ((u[i + k] & 0xc0) != 0x80)
+                return i;
+        i += (size_t)n + 1;
+    }
+    return (size_t)-1;
+}
+
 static int read_project_file(pctx *c, const s2n_toml_node *at, const char *what, const char *rel,
                              char **out)
 {
@@ -266,6 +285,9 @@ static int read_readme(pctx *c, const s2n_toml_node *proj)
         if (read_project_file(c, n, "project.readme", file, &p->description))
             return -1;
         p->readme = xstrdup(file);
+        size_t bad = utf8_invalid_at(p->description);
+        if (bad != (size_t)-1)
+            return perr(c, n, "project.readme: '%s' is not UTF-8 (invalid byte at offset %zu)", file, bad);
     } else {
         p->description = xstrdup(text);
     }
@@ -630,13 +652,33 @@ static int load(pctx *c)
     return rc;
 }
 
-int project_load(project *p, const char *root, char *err, size_t errcap)
+/* Drop members whose source lies under `prefix/`. */
+static void members_drop_under(memberlist *l, const char *prefix)
+{
+    size_t pl = strlen(prefix), k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (strncmp(l->v[i].src, prefix, pl) == 0 && l->v[i].src[pl] == '/') {
+            free(l->v[i].arc);
+            free(l->v[i].src);
+        } else {
+            l->v[k++] = l->v[i];
+        }
+    }
+    l->n = k;
+}
+
+int project_load(project *p, const char *root, const char *outdir, char *err, size_t errcap)
 {
     memset(p, 0, sizeof *p);
     p->root = xstrdup(root);
     pctx c = {.p = p, .err = err, .errcap = errcap};
     c.file = xasprintf("%s/pyproject.toml", root);
     int rc = load(&c);
+    size_t rl = strlen(root);
+    if (rc == 0 && outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1]) {
+        members_drop_under(&p->wheel, outdir + rl + 1);
+        members_drop_under(&p->sdist, outdir + rl + 1);
+    }
     s2n_toml_free(c.doc);
     free(c.file);
     return rc;

@@ -65,8 +65,9 @@ typedef struct project {
 
 /* Read `root`/pyproject.toml and decide the path.  Returns 0 with either a
  * complete model or p->fallback set; -1 on an error in the project (err
- * holds "file:line:col: message"). */
-int project_load(project *p, const char *root, char *err, size_t errcap);
+ * holds "file:line:col: message").  Files under `outdir` (when it lies
+ * inside root: earlier outputs, temporaries) never become members. */
+int project_load(project *p, const char *root, const char *outdir, char *err, size_t errcap);
 void project_free(project *p);
 
 const char *backend_name(backend_kind b);

@@ -95,6 +95,22 @@ static int choose_threads(const project *p, int threads)
     return cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus;
 }
 
+/* RECORD is CSV: a path holding a comma, quote or newline is quoted. */
+static void record_path(FILE *f, const char *path)
+{
+    if (!strpbrk(path, ",\"\r\n")) {
+        fputs(path, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *s = path; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static const char *wheel_text(void)
 {
     return "Wheel-Version: 1.0\n"
@@ -171,7 +187,8 @@ int wheel_write(const project *p, const char *path, time_t mtime, int threads, c
         }
         char b64[48];
         s2n_b64url_nopad(items[i].sha, 32, b64);
-        fprintf(rf, "%s,sha256=%s,%zu\n", items[i].arc, b64, items[i].len);
+        record_path(rf, items[i].arc);
+        fprintf(rf, ",sha256=%s,%zu\n", b64, items[i].len);
     }
     char *rec_name = xasprintf("%s/RECORD", distinfo);
     fprintf(rf, "%s,,\n", rec_name);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -29,9 +30,9 @@ static const s2n_toml_node *as_c(const toml::node *n)
 extern "C" s2n_toml *s2n_toml_parse_file(const char *path, char *err, size_t errcap)
 {
     try {
-        s2n_toml *doc = new s2n_toml;
+        std::unique_ptr<s2n_toml> doc(new s2n_toml);
         doc->root = toml::parse_file(path);
-        return doc;
+        return doc.release();
     } catch (const toml::parse_error &e) {
         const auto &b = e.source().begin;
         std::snprintf(err, errcap, "%s:%u:%u: %.*s", path, (unsigned)b.line, (unsigned)b.column,

@@ -122,4 +122,41 @@ assert all(i.date_time == (2024, 2, 3, 4, 5, 6) for i in zipfile.ZipFile(os.path
 assert all(m.mtime == 1706933106 for m in tarfile.open(os.path.join(d, sd)).getmembers())
 PYEOF
 echo "ok: thread count and commit time"
+
+# PEP 639: a license expression means Metadata-Version 2.4, License-File
+# fields and dist-info/licenses/; pip installs it; the log warns about
+# Debian's twine.
+variant pep639 pdm-src
+sed -i 's/^license = .*/license = "MIT OR Apache-2.0"\nlicense-files = ["LICEN[CS]E*"]/' "$WORK/pep639/pyproject.toml"
+s2n_build "srcdir=$WORK/pep639" "outdir=$WORK/pep639.out" >"$WORK/pep639.log" 2>&1 || { cat "$WORK/pep639.log"; fail "pep639 build"; }
+grep -q "needs Metadata-Version 2.4" "$WORK/pep639.log" || { cat "$WORK/pep639.log"; fail "pep639: no warning"; }
+$PY -m venv --without-pip "$WORK/pep639.venv" || fail "venv"
+$PY -m pip --python "$WORK/pep639.venv/bin/python" install -q --no-index --no-deps "$WORK/pep639.out"/*.whl || fail "pep639: pip install"
+"$WORK/pep639.venv/bin/python" - <<'PYEOF' || fail "pep639: metadata as installed"
+import importlib.metadata as md
+m = md.metadata("pdm-demo")
+assert m["Metadata-Version"] == "2.4", m["Metadata-Version"]
+assert m["License-Expression"] == "MIT OR Apache-2.0"
+assert m.get_all("License-File") == ["LICENSE"]
+files = [str(f) for f in md.files("pdm-demo")]
+assert "pdm_demo-0.1.0.dev3.dist-info/licenses/LICENSE" in files, files
+PYEOF
+echo "ok: PEP 639 license expression"
+
+# An output folder inside the project (hatch puts the whole tree in the
+# sdist): earlier outputs and temporaries never become members, so a
+# rebuild gives the same bytes.
+variant inner hatch-src
+s2n_build "srcdir=$WORK/inner" "outdir=$WORK/inner/out" >/dev/null 2>&1 || fail "inner: first build"
+cp "$WORK/inner/out/hatch_pkg-0.9.0.post2.tar.gz" "$WORK/inner-first.tar.gz"
+s2n_build "srcdir=$WORK/inner" "outdir=$WORK/inner/out" >/dev/null 2>&1 || fail "inner: second build"
+cmp "$WORK/inner-first.tar.gz" "$WORK/inner/out/hatch_pkg-0.9.0.post2.tar.gz" || fail "inner: the sdist took in its own outputs"
+echo "ok: output folder inside the project"
+
+variant latin1 flat-setuptools
+printf '# Caf\351\n' >"$WORK/latin1/README.md"
+expect_error latin1 "project.readme: 'README.md' is not UTF-8 (invalid byte at offset 5)"
+
+variant nobackend pdm-src
+expect_error nobackend 'the build backend pdm.backend is not importable' backend=pep517
 echo "errors: all cases behave (driver: $DRIVER)"

@@ -13,7 +13,19 @@ DRIVER=cli
 trap 'rm -rf "$WORK"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 
-# copy_fixture NAME DEST: a private copy (backends write into the tree)
-copy_fixture() { mkdir -p "$2" && cp -r "$FIXTURES/$1/." "$2/"; }
+# copy_fixture NAME DEST: a private copy (backends write into the tree).
+# long-paths gets its deep folders here: names past 99 bytes cannot be
+# stored in the source tarball of `make dist` (v7 tar), only in pax ones.
+copy_fixture() {
+    mkdir -p "$2" && cp -r "$FIXTURES/$1/." "$2/" || return 1
+    if [ "$1" = long-paths ]; then
+        deep="$2/longpaths/a_rather_long_directory_name_number_one/another_quite_long_directory_name_two/and_a_third_directory_to_pass_the_limit"
+        mkdir -p "$deep" &&
+            : >"$2/longpaths/a_rather_long_directory_name_number_one/__init__.py" &&
+            : >"$2/longpaths/a_rather_long_directory_name_number_one/another_quite_long_directory_name_two/__init__.py" &&
+            : >"$deep/__init__.py" &&
+            printf 'DEEP = True\n' >"$deep/module_with_a_long_file_name_to_exceed_the_ustar_limit.py"
+    fi
+}
 
 fail() { echo "FAIL: $*"; exit 1; }
