@@ -124,10 +124,50 @@ static int perform(CURL *c, s2n_http_resp *resp)
     return 0;
 }
 
+/* State of one late field while libcurl reads it. */
+typedef struct {
+    const s2n_late_field *f;
+    const char *text;
+    size_t off;
+} late_reader;
+
+static size_t late_read(char *buf, size_t size, size_t nitems, void *arg)
+{
+    late_reader *lr = arg;
+    if (!lr->text) {
+        lr->text = lr->f->value(lr->f->ud, lr->f->name);
+        if (!lr->text || strlen(lr->text) != lr->f->len)
+            return CURL_READFUNC_ABORT;
+    }
+    size_t n = size * nitems, left = lr->f->len - lr->off;
+    if (n > left)
+        n = left;
+    memcpy(buf, lr->text + lr->off, n);
+    lr->off += n;
+    return n;
+}
+
+static int late_seek(void *arg, curl_off_t offset, int origin)
+{
+    late_reader *lr = arg;
+    if (origin != SEEK_SET || offset < 0 || (size_t)offset > lr->f->len)
+        return CURL_SEEKFUNC_CANTSEEK;
+    lr->off = (size_t)offset; /* a rewind (resend) reads the same text */
+    return CURL_SEEKFUNC_OK;
+}
+
 int s2n_upload_post(const char *url, const s2n_http_conf *conf, const s2n_form_field *fields,
                     size_t nfields, const char *file_field, const char *file_path,
-                    s2n_progress_fn progress, void *ud, s2n_http_resp *resp)
+                    const s2n_late_field *late, size_t nlate, s2n_progress_fn progress,
+                    void *ud, s2n_http_resp *resp)
 {
+    late_reader readers[8];
+    if (nlate > sizeof readers / sizeof *readers) {
+        memset(resp, 0, sizeof *resp);
+        resp->transport_error = CURLE_BAD_FUNCTION_ARGUMENT;
+        snprintf(resp->error, sizeof resp->error, "too many late fields");
+        return -1;
+    }
     memset(resp, 0, sizeof *resp);
     CURL *c = curl_easy_init();
     if (!c) {
@@ -153,6 +193,12 @@ int s2n_upload_post(const char *url, const s2n_http_conf *conf, const s2n_form_f
         const char *base = strrchr(file_path, '/');
         curl_mime_filename(part, base ? base + 1 : file_path);
         curl_mime_type(part, "application/octet-stream");
+    }
+    for (size_t i = 0; i < nlate; i++) {
+        readers[i] = (late_reader){.f = &late[i]};
+        curl_mimepart *part = curl_mime_addpart(mime);
+        curl_mime_name(part, late[i].name);
+        curl_mime_data_cb(part, (curl_off_t)late[i].len, late_read, late_seek, NULL, &readers[i]);
     }
     apply_conf(c, conf);
     curl_easy_setopt(c, CURLOPT_URL, url);

@@ -41,12 +41,25 @@ typedef struct s2n_http_resp {
     uint64_t sent;        /* bytes of request body sent                    */
 } s2n_http_resp;
 
-/* POST the form plus the file (as field `file_field`, with its base name
- * and application/octet-stream) to `url`.  0 when an HTTP response came
- * back (any status), -1 on transport errors (resp->transport_error set). */
+/* A field sent after the file whose value is only asked for when the
+ * request reaches it (e.g. a digest computed while the file goes out).
+ * `len` is the exact length the value will have.  `value` returns the
+ * text, or NULL to abort the request. */
+typedef struct s2n_late_field {
+    const char *name;
+    size_t len;
+    const char *(*value)(void *ud, const char *name);
+    void *ud;
+} s2n_late_field;
+
+/* POST the form, the file (as field `file_field`, with its base name and
+ * application/octet-stream), then the late fields, to `url`.  0 when an
+ * HTTP response came back (any status), -1 on transport errors
+ * (resp->transport_error set). */
 int s2n_upload_post(const char *url, const s2n_http_conf *conf, const s2n_form_field *fields,
                     size_t nfields, const char *file_field, const char *file_path,
-                    s2n_progress_fn progress, void *ud, s2n_http_resp *resp);
+                    const s2n_late_field *late, size_t nlate, s2n_progress_fn progress,
+                    void *ud, s2n_http_resp *resp);
 
 /* GET `url` with an Accept header.  Same return convention. */
 int s2n_http_get(const char *url, const s2n_http_conf *conf, const char *accept,

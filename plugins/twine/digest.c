@@ -5,12 +5,11 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Below this size threads cost more than they save. */
-#define PARALLEL_MIN (4u << 20)
 #define BUF (256u << 10)
 
 enum { ALG_SHA256, ALG_MD5, ALG_BLAKE2 };
@@ -77,38 +76,59 @@ fail:
     return NULL;
 }
 
+struct twine_digest_job {
+    job jobs[3];
+    pthread_t th[3];
+    int started[3];
+    s2n_digests d;
+};
+
+twine_digest_job *twine_digests_start(const char *path)
+{
+    twine_digest_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    uint8_t *outs[3] = {j->d.sha256, j->d.md5, j->d.blake2b_256};
+    int algs[3] = {ALG_SHA256, ALG_MD5, ALG_BLAKE2};
+    for (int i = 0; i < 3; i++) {
+        j->jobs[i] = (job){.path = path, .alg = algs[i], .out = outs[i]};
+        j->started[i] = pthread_create(&j->th[i], NULL, hash_one, &j->jobs[i]) == 0;
+    }
+    return j;
+}
+
+int twine_digests_finish(twine_digest_job *j, s2n_digests *d)
+{
+    for (int i = 0; i < 3; i++) {
+        if (j->started[i])
+            pthread_join(j->th[i], NULL);
+        else
+            hash_one(&j->jobs[i]); /* no thread: do it here */
+    }
+    int err = 0;
+    for (int i = 0; i < 3; i++)
+        if (j->jobs[i].err)
+            err = j->jobs[i].err;
+    if (!err && (j->jobs[0].size != j->jobs[1].size || j->jobs[0].size != j->jobs[2].size))
+        err = EAGAIN; /* the file changed while we read it */
+    j->d.size = j->jobs[0].size;
+    if (!err)
+        *d = j->d;
+    free(j);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
 int twine_digests_parallel(const char *path, s2n_digests *d)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return -1;
-    if (sb.st_size < (off_t)PARALLEL_MIN)
+    if (sb.st_size < (off_t)TWINE_DIGEST_THREADED_MIN)
         return s2n_digests_file(path, d);
-    job jobs[3] = {
-        {.path = path, .alg = ALG_SHA256, .out = d->sha256},
-        {.path = path, .alg = ALG_MD5, .out = d->md5},
-        {.path = path, .alg = ALG_BLAKE2, .out = d->blake2b_256},
-    };
-    pthread_t th[2];
-    int started[2] = {0, 0};
-    for (int i = 0; i < 2; i++)
-        started[i] = pthread_create(&th[i], NULL, hash_one, &jobs[i + 1]) == 0;
-    hash_one(&jobs[0]); /* this thread does sha256 */
-    for (int i = 0; i < 2; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        else
-            hash_one(&jobs[i + 1]);
-    }
-    for (int i = 0; i < 3; i++)
-        if (jobs[i].err) {
-            errno = jobs[i].err;
-            return -1;
-        }
-    if (jobs[0].size != jobs[1].size || jobs[0].size != jobs[2].size) {
-        errno = EAGAIN; /* the file changed while we read it */
-        return -1;
-    }
-    d->size = jobs[0].size;
-    return 0;
+    twine_digest_job *j = twine_digests_start(path);
+    return j ? twine_digests_finish(j, d) : s2n_digests_file(path, d);
 }

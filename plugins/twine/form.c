@@ -205,13 +205,14 @@ int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,
             desc = strdup("");
         }
     }
-    s2n_hex(d->sha256, 32, hex);
+    if (d)
+        s2n_hex(d->sha256, 32, hex);
     if (add(f, "description", desc) || single(f, m, level, "keywords", "Keywords", 10) ||
         multi(f, m, level, "platform", "Platform", 10) ||
         multi(f, m, level, "classifiers", "Classifier", 11) ||
         single(f, m, level, "download_url", "Download-URL", 11) ||
         multi(f, m, level, "supported_platform", "Supported-Platform", 10) ||
-        add(f, "comment", strdup("")) || add(f, "sha256_digest", strdup(hex)) ||
+        add(f, "comment", strdup("")) || (d && add(f, "sha256_digest", strdup(hex))) ||
         multi(f, m, level, "provides", "Provides", 11) ||
         multi(f, m, level, "requires", "Requires", 11) ||
         multi(f, m, level, "obsoletes", "Obsoletes", 11) ||
@@ -234,11 +235,15 @@ int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,
         if (multi(f, m, level, "license_files", "License-File", 24))
             goto out;
     }
-    s2n_hex(d->md5, 16, hex);
-    if (add(f, "md5_digest", strdup(hex)))
-        goto out;
-    s2n_hex(d->blake2b_256, 32, hex);
-    if (add(f, "blake2_256_digest", strdup(hex)) || add(f, ":action", strdup("file_upload")) ||
+    if (d) {
+        s2n_hex(d->md5, 16, hex);
+        if (add(f, "md5_digest", strdup(hex)))
+            goto out;
+        s2n_hex(d->blake2b_256, 32, hex);
+        if (add(f, "blake2_256_digest", strdup(hex)))
+            goto out;
+    }
+    if (add(f, ":action", strdup("file_upload")) ||
         add(f, "protocol_version", strdup("1")))
         goto out;
     rc = 0;

@@ -17,7 +17,9 @@ typedef struct twine_form {
     size_t n, cap;
 } twine_form;
 
-/* Build the form (without the file part).  0, or -1 on OOM. */
+/* Build the form (without the file part).  With d NULL the three digest
+ * fields are left out (sent after the file, see remote.c).  0, or -1 on
+ * OOM. */
 int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,
                      const char *file_name, const s2n_digests *d);
 void twine_form_free(twine_form *f);

@@ -14,9 +14,11 @@
 
 #include "plugins/twine/remote.h"
 
+#include "plugins/common/hash.h"
 #include "plugins/common/names.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -275,14 +277,59 @@ static int says_exists(long status, const char *body)
     return strcasestr(body, "File already exists") || strcasestr(body, "filename has already been used");
 }
 
+static void set_hex(twine_dist *d, const s2n_digests *dg)
+{
+    s2n_hex(dg->sha256, 32, d->sha256);
+    s2n_hex(dg->md5, 16, d->md5);
+    s2n_hex(dg->blake2b_256, 32, d->blake2);
+    d->size = dg->size;
+    d->digests = *dg;
+    d->have_digests = 1;
+}
+
+int twine_dist_digests(twine_dist *d)
+{
+    if (d->have_digests)
+        return 0;
+    s2n_digests dg;
+    int rc;
+    if (d->job) {
+        rc = twine_digests_finish(d->job, &dg);
+        d->job = NULL;
+    } else {
+        rc = twine_digests_parallel(d->path, &dg);
+    }
+    if (rc == 0)
+        set_hex(d, &dg);
+    return rc;
+}
+
+/* Values of the digest fields sent after the file: waiting here for the
+ * hashing threads is what overlaps hashing with sending. */
+static const char *late_digest(void *ud, const char *name)
+{
+    twine_dist *d = ud;
+    if (twine_dist_digests(d) != 0)
+        return NULL;
+    if (strcmp(name, "sha256_digest") == 0)
+        return d->sha256;
+    if (strcmp(name, "md5_digest") == 0)
+        return d->md5;
+    return d->blake2;
+}
+
 twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine_target *t,
-                                   const twine_dist *d)
+                                   twine_dist *d)
 {
     char idx[65], why[512];
     int known = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
     if (known < 0 && t->index_url)
         h->log(st, S2N_LOG_WARN, "%s: could not ask the index first (%s); uploading anyway",
                d->file_name, why);
+    if (known == 1 && *idx && twine_dist_digests(d) != 0) {
+        h->log(st, S2N_LOG_ERROR, "%s: %s", d->path, strerror(errno));
+        return TWINE_FAILED;
+    }
     if (known == 1 && *idx) {
         if (strcmp(idx, d->sha256) == 0) {
             h->log(st, S2N_LOG_INFO, "%s: already on the index with the same sha256 %s: nothing to do",
@@ -303,15 +350,30 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         return TWINE_FAILED;
     }
 
+    s2n_late_field late[3] = {
+        {.name = "sha256_digest", .len = 64, .value = late_digest, .ud = d},
+        {.name = "md5_digest", .len = 32, .value = late_digest, .ud = d},
+        {.name = "blake2_256_digest", .len = 64, .value = late_digest, .ud = d},
+    };
+    if (d->deferred && !d->have_digests && !d->job)
+        d->job = twine_digests_start(d->path); /* NULL: hashed when needed */
     double start = now_s();
     for (int attempt = 0;; attempt++) {
         progress_state ps = {.st = st, .h = h, .name = d->file_name};
         clock_gettime(CLOCK_MONOTONIC, &ps.start);
         s2n_http_resp r;
         int rc = s2n_upload_post(t->upload_url, &t->http, d->form.fields, d->form.n, "content",
-                                 d->path, t->tty ? on_progress : NULL, &ps, &r);
+                                 d->path, late, d->deferred ? 3 : 0,
+                                 t->tty ? on_progress : NULL, &ps, &r);
         if (t->tty)
             fprintf(stderr, "\r\033[K");
+        /* However the request ended, the digests are needed from here on
+         * (messages, the index check) and the threads must not outlive it. */
+        if (twine_dist_digests(d) != 0) {
+            h->log(st, S2N_LOG_ERROR, "%s: %s", d->path, strerror(errno));
+            s2n_http_resp_free(&r);
+            return TWINE_FAILED;
+        }
         double delay = -1;
         char text[900];
         if (rc != 0) {

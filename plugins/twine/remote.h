@@ -10,6 +10,7 @@
 #include <s2nbuild/plugin.h>
 
 #include "plugins/common/upload.h"
+#include "plugins/twine/digest.h"
 #include "plugins/twine/form.h"
 
 typedef struct twine_target {
@@ -25,11 +26,22 @@ typedef struct twine_dist {
     const char *path;
     const char *file_name;   /* base name                              */
     const char *project;     /* Name from the metadata                 */
+    int have_digests;        /* the digests below are known            */
+    s2n_digests digests;
     char sha256[65];
+    char md5[33];
     char blake2[65];
     unsigned long long size;
-    twine_form form;
+    twine_form form;         /* with the digest fields unless deferred */
+    /* Large files: the digests are computed while the file is sent and
+     * go after it in the form (field order does not matter to indexes). */
+    int deferred;
+    twine_digest_job *job;
 } twine_dist;
+
+/* Make the digests known (finish the background job, or hash now).
+ * 0, or -1 with errno set. */
+int twine_dist_digests(twine_dist *d);
 
 typedef enum {
     TWINE_UPLOADED = 0,
@@ -39,7 +51,7 @@ typedef enum {
 } twine_outcome;
 
 twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine_target *t,
-                                   const twine_dist *d);
+                                   twine_dist *d);
 
 /* sha256 of `file_name` in the simple index's page for `project`:
  * 1 found (hex in out[65]), 0 not listed, -1 could not tell. */

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,7 +228,8 @@ static double mono_now(void)
 }
 
 /* 0 ok, 1 a problem was reported, -1 internal error. */
-static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int check, dist_item *it)
+static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int check, int may_defer,
+                     dist_item *it)
 {
     char err[512];
     report_ctx rc = {st, h};
@@ -257,24 +259,36 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int che
     const char *rp = s2n_coremeta_get(&it->meta, "Requires-Python");
     if (rp && !(it->requires_python = twine_fold("Requires-Python", rp)))
         return -1;
-    s2n_digests dg;
-    double t0 = mono_now();
-    if (twine_digests_parallel(path, &dg) != 0) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s: %s", path, strerror(errno));
         return 1;
     }
-    s2n_hex(dg.sha256, 32, it->d.sha256);
-    s2n_hex(dg.blake2b_256, 32, it->d.blake2);
-    it->d.size = dg.size;
+    it->d.size = (unsigned long long)sb.st_size;
+    /* A large file is hashed while it is being sent (see remote.c). */
+    if (may_defer && sb.st_size >= (off_t)TWINE_DIGEST_THREADED_MIN) {
+        it->d.deferred = 1;
+        return twine_form_build(&it->d.form, &it->meta, it->kind, path, NULL) == 0 ? 0 : -1;
+    }
+    double t0 = mono_now();
+    if (twine_dist_digests(&it->d) != 0) {
+        h->log(st, S2N_LOG_ERROR, "%s: %s", path, strerror(errno));
+        return 1;
+    }
     h->log(st, S2N_LOG_DEBUG, "%s: sha256, md5 and blake2b-256 of %llu bytes in %.3f s",
-           it->d.file_name, (unsigned long long)dg.size, mono_now() - t0);
-    if (twine_form_build(&it->d.form, &it->meta, it->kind, path, &dg) != 0)
+           it->d.file_name, it->d.size, mono_now() - t0);
+    if (twine_form_build(&it->d.form, &it->meta, it->kind, path, &it->d.digests) != 0)
         return -1;
     return 0;
 }
 
 static void free_item(dist_item *it)
 {
+    if (it->d.job) { /* never leave hashing threads behind */
+        s2n_digests dg;
+        twine_digests_finish(it->d.job, &dg);
+        it->d.job = NULL;
+    }
     twine_form_free(&it->d.form);
     s2n_coremeta_free(&it->meta);
     free(it->metadata);
@@ -349,7 +363,7 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
     size_t loaded = 0;
     result = S2N_OK;
     for (size_t i = 0; i < files.n; i++, loaded++) {
-        int r = load_dist(st, h, files.paths[i], c.check, &items[i]);
+        int r = load_dist(st, h, files.paths[i], c.check, !c.local, &items[i]);
         if (r < 0) {
             result = S2N_ERROR;
             loaded++;

@@ -333,6 +333,9 @@ class Handler(BaseHTTPRequestHandler):
         if f.get("sha256_digest") and f["sha256_digest"] != content["sha256"]:
             return self.send(400, "400 The digest supplied does not match a digest "
                              "calculated from the uploaded file.")
+        if f.get("blake2_256_digest") and f["blake2_256_digest"] != content["blake2_256"]:
+            return self.send(400, "400 The digest supplied does not match a digest "
+                             "calculated from the uploaded file.")
         if f.get("md5_digest") and f["md5_digest"] != content["md5"]:
             return self.send(400, "400 The digest supplied does not match a digest "
                              "calculated from the uploaded file.")
