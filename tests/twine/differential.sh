@@ -45,6 +45,9 @@ sdist("crlf10", "2.0", b"Metadata-Version: 1.0\r\nName: crlf10\r\nVersion: 2.0\r
       b"Summary: crlf\r\nDescription: one\r\n        two\r\nClassifier: not in 1.0\r\n\r\n")
 PYEOF
 
+# A large wheel: its digests are computed while it is sent and go after
+# the file part, so for it the order differs from twine's (by design).
+"$PY" "$top_srcdir/tests/twine/make_big_wheel.py" "$T/files" 5 >/dev/null
 start_stub twine --user alice:s3cret
 start_stub ours --user alice:s3cret
 
@@ -55,7 +58,7 @@ start_stub ours --user alice:s3cret
     stage repository_url="$URL_ours/legacy/" 'files=*' >"$T/ours.log" 2>&1) ||
     { cat "$T/ours.log"; fail "s2nbuild stage twine"; }
 
-"$PY" - "$REC_twine" "$REC_ours" <<'PYEOF' && ok "same fields, values and order as twine for every file" || fail "fields differ from twine"
+"$PY" - "$REC_twine" "$REC_ours" <<'PYEOF' && ok "same fields and values as twine for every file (and the same order below 4 MB)" || fail "fields differ from twine"
 import json, sys
 def posts(path):
     out = {}
@@ -68,10 +71,18 @@ def posts(path):
     return out
 tw, ours = posts(sys.argv[1]), posts(sys.argv[2])
 assert sorted(tw) == sorted(ours), (sorted(tw), sorted(ours))
-assert len(tw) == 6, sorted(tw)
+assert len(tw) == 7, sorted(tw)
 bad = 0
 for name in sorted(tw):
     a, b = tw[name], ours[name]
+    if a["content"]["size"] >= 4 << 20:
+        # Order aside: same fields, same values.
+        key = lambda fields: sorted(json.dumps(f) for f in fields)
+        if key(a["fields"]) != key(b["fields"]):
+            bad += 1
+            print("differs (as a set):", name)
+        print("compared", name, len(b["fields"]), "fields (order aside)")
+        continue
     if a["fields"] != b["fields"]:
         bad += 1
         print("differs:", name)
