@@ -12,7 +12,7 @@ cd "$T/w"
 # Peak RSS (kB) of s2nbuild and its stage child (wait4 reports the
 # largest of the process tree it reaped).
 peak() {
-    /usr/bin/time -f '%M' -o "$T/rss" "$S2NBUILD" stage twine repository_url="$URL_big/legacy/" "files=$1" >"$T/up.log" 2>&1 ||
+    "$PY" "$top_srcdir/tests/twine/maxrss.py" "$T/rss" "$S2NBUILD" stage twine repository_url="$URL_big/legacy/" "files=$1" >"$T/up.log" 2>&1 ||
         { cat "$T/up.log"; return 1; }
     cat "$T/rss"
 }

@@ -1,0 +1,14 @@
+"""Run a command; write the peak resident memory (kB) of it and of every
+descendant it waited for to OUTFILE; exit with the command's status.
+Like `/usr/bin/time -f %M -o OUTFILE`, without needing that package.
+
+Usage: maxrss.py OUTFILE COMMAND [ARGS...]
+"""
+import resource
+import subprocess
+import sys
+
+rc = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)
