@@ -1,14 +1,18 @@
 """Run a command; write the peak resident memory (kB) of it and of every
-descendant it waited for to OUTFILE; exit with the command's status.
-Like `/usr/bin/time -f %M -o OUTFILE`, without needing that package.
+descendant it waited for to OUTFILE, then its wall time in microseconds
+on a second line; exit with the command's status.  Like
+`/usr/bin/time -f %M -o OUTFILE`, without needing that package.
 
 Usage: maxrss.py OUTFILE COMMAND [ARGS...]
 """
 import resource
 import subprocess
 import sys
+import time
 
+t0 = time.monotonic()
 rc = subprocess.call(sys.argv[2:])
+wall = time.monotonic() - t0
 with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    f.write("%d\n%d\n" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, wall * 1e6))
 sys.exit(rc)
