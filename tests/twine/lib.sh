@@ -17,6 +17,9 @@ trap cleanup EXIT
 export HOME="$T/home"
 mkdir -p "$HOME"
 unset TWINE_USERNAME TWINE_PASSWORD TWINE_REPOSITORY TWINE_REPOSITORY_URL TWINE_CERT || true
+# The stub servers are on loopback: no proxy in between.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy || true
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 export NO_COLOR=1
 
 FAILS=0
