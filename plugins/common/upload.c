@@ -68,11 +68,12 @@ static void apply_conf(CURL *c, const s2n_http_conf *conf)
 {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, conf->connect_timeout > 0 ? conf->connect_timeout : 30L);
-    if (conf->timeout > 0)
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, conf->timeout);
-    /* A server that stops answering cannot hang us past a minute. */
+    if (conf->max_time > 0)
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, conf->max_time);
+    /* A server that stops answering cannot hang us; a big upload over a
+     * slow link that keeps moving is never cut short. */
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, conf->timeout > 0 ? conf->timeout : 60L);
     if (conf->username || conf->password) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(c, CURLOPT_USERNAME, conf->username ? conf->username : "");

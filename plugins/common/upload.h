@@ -24,7 +24,10 @@ typedef struct s2n_http_conf {
     const char *password;
     const char *cafile;     /* CA bundle (TWINE_CERT); NULL: system        */
     int insecure;           /* skip TLS verification (explicit option)     */
-    long timeout;           /* seconds for the whole request; 0: none      */
+    long timeout;           /* seconds a request may stall (no bytes
+                               moving either way) before it is abandoned;
+                               0: 60.  No limit on a transfer that moves. */
+    long max_time;          /* seconds for the whole request; 0: none      */
     long connect_timeout;   /* seconds; 0: 30                              */
     const char *user_agent;
 } s2n_http_conf;

@@ -190,8 +190,7 @@ int twine_index_lookup(const twine_target *t, const char *project, const char *f
     snprintf(url, n, "%s%s%s/", t->index_url,
              t->index_url[strlen(t->index_url) - 1] == '/' ? "" : "/", norm);
     s2n_http_conf conf = t->http;
-    if (conf.timeout <= 0 || conf.timeout > 60)
-        conf.timeout = 60;
+    conf.max_time = conf.timeout > 0 && conf.timeout < 60 ? conf.timeout : 60;
     s2n_http_resp r;
     int rc = -1;
     if (s2n_http_get(url, &conf, "application/vnd.pypi.simple.v1+json, text/html;q=0.1", &r) != 0) {

@@ -56,7 +56,7 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
     memset(c, 0, sizeof *c);
     long long v;
     c->retries = h->opt_int(st, "retries", &v) == 0 ? v : 3;
-    c->timeout = h->opt_int(st, "timeout", &v) == 0 ? v : 300;
+    c->timeout = h->opt_int(st, "timeout", &v) == 0 ? v : 60;
     int b;
     c->skip_existing = h->opt_bool(st, "skip_existing", &b) == 0 && b;
     c->insecure = h->opt_bool(st, "insecure", &b) == 0 && b;
