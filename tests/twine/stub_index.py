@@ -127,6 +127,10 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_records":
             with LOCK:
                 return self.send(200, json.dumps(st.records), "application/json")
+        if st.args.redirect_simple and path.startswith("/simple"):
+            status = self.send(302, "Found", headers={"Location": st.args.redirect_simple + path})
+            user, _ = self.user()
+            return self.record(status=status[0], user=user)
         want_json = "application/vnd.pypi.simple.v1+json" in self.headers.get("Accept", "")
         if path in ("/simple", "/simple/"):
             with LOCK:
@@ -151,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
                     status = self.send(200, fp.read(), "application/octet-stream")
         else:
             status = self.send(404, "404 Not Found")
-        self.record(status=status[0], accept=self.headers.get("Accept"))
+        self.record(status=status[0], accept=self.headers.get("Accept"), user=self.user()[0])
 
     def _simple_root(self, projects, want_json):
         if want_json:
@@ -427,6 +431,8 @@ def main():
                     help="benchmarks: drop upload bodies unparsed, answer 200")
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
                     help="serve HTTPS with this certificate and key")
+    ap.add_argument("--redirect-simple", metavar="BASE",
+                    help="answer /simple/... with a redirect to BASE/simple/...")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -31,4 +31,11 @@ checks "the cert option works as well" '[ "$rc" = 0 ]'
 stage repository_url="$URL_s/" insecure=true >"$T/4.log" 2>&1 && rc=0 || rc=$?
 checks "insecure=true connects" '[ "$rc" = 0 ]'
 check "insecure=true warns" grep -q "TLS certificates are NOT verified" "$T/4.log"
+# Credentials never follow a redirect to another host (here: port).
+start_stub other
+start_stub redir --user u:p --redirect-simple "$URL_other"
+stage repository_url="$URL_redir/legacy/" >"$T/5.log" 2>&1 && rc=0 || rc=$?
+checks "upload after an index redirect succeeds" '[ "$rc" = 0 ] && [ "$(records "$REC_redir" '\''posts[-1]["user"]'\'')" = u ]'
+checks "the index redirect was followed" '[ "$(records "$REC_other" '\''len([x for x in r if x["method"] == "GET"])'\'')" = 1 ]'
+checks "no credentials sent to the redirect target" '[ "$(records "$REC_other" '\''[x["user"] for x in r if x["method"] == "GET"]'\'')" = "[None]" ]'
 finish
