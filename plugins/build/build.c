@@ -188,6 +188,7 @@ typedef struct sdist_job {
     const project *p;
     const char *path;
     time_t epoch;
+    int threads;
     int rc;
     char err[1024];
 } sdist_job;
@@ -195,7 +196,7 @@ typedef struct sdist_job {
 static void *sdist_thread(void *arg)
 {
     sdist_job *j = arg;
-    j->rc = sdist_write(j->p, j->path, j->epoch, j->err, sizeof j->err);
+    j->rc = sdist_write(j->p, j->path, j->epoch, j->threads, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -207,7 +208,7 @@ static int build_native(s2n_stage *st, const s2n_host *h, project *p, const char
     char err[1024];
     long long jobs = 0;
     h->opt_int(st, "jobs", &jobs);
-    sdist_job sj = {.p = p, .epoch = epoch};
+    sdist_job sj = {.p = p, .epoch = epoch, .threads = (int)jobs};
     pthread_t tid;
     int threaded = 0;
     if (want_sdist) {

@@ -159,6 +159,78 @@ static int file_has_section(const char *path, const char *const *sections)
     return found;
 }
 
+/* Build settings of each backend that the native path understands.  Any
+ * other key under a guarded table could change what goes in, so it sends
+ * the build to the backend instead of being ignored. */
+typedef struct guard {
+    backend_kind backend;
+    const char *table;          /* dotted, under the root            */
+    const char *const *allowed; /* dotted keys below it; NULL ends   */
+} guard;
+
+static const char *const g_setuptools[] = {"packages", "package-dir", "package-data", "py-modules",
+                                           "dynamic.version", "include-package-data", "zip-safe",
+                                           "platforms", NULL};
+static const char *const g_flit[] = {"module.name", "sdist.include", "sdist.exclude", NULL};
+static const char *const g_hatch_build[] = {"targets.wheel.packages", "targets.wheel.exclude",
+                                            "targets.sdist.include", "targets.sdist.exclude", "exclude",
+                                            "dev-mode-dirs", "targets.wheel.dev-mode-dirs", NULL};
+static const char *const g_hatch_version[] = {"path", "source", NULL};
+static const char *const g_pdm_build[] = {"package-dir", "includes", "excludes", NULL};
+static const char *const g_pdm_version[] = {"source", "path", NULL};
+/* metadata duplicated in [tool.poetry] may refine [project]: backend's job */
+static const char *const g_poetry[] = {"packages", "group", "dev-dependencies", "requires-poetry", NULL};
+
+static const guard guards[] = {
+    {BACKEND_SETUPTOOLS, "tool.setuptools", g_setuptools},
+    {BACKEND_NONE, "tool.setuptools", g_setuptools},
+    {BACKEND_FLIT, "tool.flit", g_flit},
+    {BACKEND_HATCH, "tool.hatch.build", g_hatch_build},
+    {BACKEND_HATCH, "tool.hatch.version", g_hatch_version},
+    {BACKEND_PDM, "tool.pdm.build", g_pdm_build},
+    {BACKEND_PDM, "tool.pdm.version", g_pdm_version},
+    {BACKEND_POETRY, "tool.poetry", g_poetry},
+};
+
+/* The first key under `n` (path `at`) that no allowed entry covers. */
+static int unknown_key(const s2n_toml_node *n, const char *at, const char *const *allowed, char *out, size_t cap)
+{
+    for (size_t i = 0; i < s2n_toml_len(n); i++) {
+        char *path = *at ? xasprintf("%s.%s", at, s2n_toml_key_at(n, i)) : xstrdup(s2n_toml_key_at(n, i));
+        int exact = 0, below = 0;
+        size_t pl = strlen(path);
+        for (int k = 0; allowed[k]; k++) {
+            exact |= strcmp(allowed[k], path) == 0;
+            below |= strncmp(allowed[k], path, pl) == 0 && allowed[k][pl] == '.';
+        }
+        int bad = 0;
+        if (!exact) {
+            if (below && s2n_toml_type_of(s2n_toml_at(n, i)) == S2N_TOML_TABLE)
+                bad = unknown_key(s2n_toml_at(n, i), path, allowed, out, cap);
+            else {
+                snprintf(out, cap, "%s", path);
+                bad = 1;
+            }
+        }
+        free(path);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_guards(pctx *c)
+{
+    for (size_t g = 0; g < sizeof guards / sizeof *guards; g++) {
+        if (guards[g].backend != c->p->backend)
+            continue;
+        const s2n_toml_node *t = s2n_toml_path(c->root, guards[g].table);
+        char key[256];
+        if (t && s2n_toml_type_of(t) == S2N_TOML_TABLE && unknown_key(t, "", guards[g].allowed, key, sizeof key))
+            pfallback(c, "%s.%s is not interpreted natively", guards[g].table, key);
+    }
+}
+
 /* Things only the backend itself can do: code in setup.py, build hooks,
  * VCS versions, extension modules. */
 static void check_native(pctx *c)
@@ -216,6 +288,7 @@ static void check_native(pctx *c)
     default:
         break;
     }
+    check_guards(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -673,11 +746,13 @@ int project_load(project *p, const char *root, const char *outdir, char *err, si
     p->root = xstrdup(root);
     pctx c = {.p = p, .err = err, .errcap = errcap};
     c.file = xasprintf("%s/pyproject.toml", root);
-    int rc = load(&c);
     size_t rl = strlen(root);
-    if (rc == 0 && outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1]) {
-        members_drop_under(&p->wheel, outdir + rl + 1);
-        members_drop_under(&p->sdist, outdir + rl + 1);
+    if (outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1])
+        c.outdir_rel = outdir + rl + 1;
+    int rc = load(&c);
+    if (rc == 0 && c.outdir_rel) {
+        members_drop_under(&p->wheel, c.outdir_rel);
+        members_drop_under(&p->sdist, c.outdir_rel);
     }
     s2n_toml_free(c.doc);
     free(c.file);

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "sdist.h"
 #include "meta.h"
+#include "pgzip.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -65,18 +66,49 @@ void sdist_prepare(void)
     done = 1;
 }
 
-int sdist_write(const project *p, const char *path, time_t mtime, char *err, size_t errcap)
+/* libarchive writes the tar stream here; pgzip compresses it after. */
+typedef struct tarbuf {
+    unsigned char *data;
+    size_t len, cap;
+} tarbuf;
+
+static la_ssize_t tar_append(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+    (void)a;
+    tarbuf *t = ctx;
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap : 1 << 20;
+        while (cap < t->len + n)
+            cap *= 2;
+        t->data = xrealloc(t->data, cap);
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, buf, n);
+    t->len += n;
+    return (la_ssize_t)n;
+}
+
+static int choose_threads(size_t len, int threads)
+{
+    if (threads > 0)
+        return threads;
+    if (len < (4u << 20))
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus;
+}
+
+int sdist_write(const project *p, const char *path, time_t mtime, int threads, char *err, size_t errcap)
 {
     sdist_prepare();
     char *top = xasprintf("%s-%s", p->fname, p->version);
     struct archive *a = archive_write_new();
     struct archive_entry *e = archive_entry_new();
+    tarbuf tb = {0};
     int rc = 0;
     if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-        archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-        archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-        archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
-        archive_write_open_filename(a, path) != ARCHIVE_OK) {
+        archive_write_add_filter_none(a) != ARCHIVE_OK ||
+        archive_write_open(a, &tb, NULL, tar_append, NULL) != ARCHIVE_OK) {
         snprintf(err, errcap, "%s: %s", path, archive_error_string(a));
         rc = -1;
     }
@@ -132,6 +164,18 @@ int sdist_write(const project *p, const char *path, time_t mtime, char *err, siz
     archive_write_free(a);
     archive_entry_free(e);
     free(top);
+    if (!rc) {
+        FILE *f = fopen(path, "wb");
+        if (!f || pgzip_write(f, tb.data, tb.len, 6, choose_threads(tb.len, threads)) != 0) {
+            snprintf(err, errcap, "%s: %s", path, strerror(errno ? errno : EIO));
+            rc = -1;
+        }
+        if (f && fclose(f) != 0 && !rc) {
+            snprintf(err, errcap, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+    }
+    free(tb.data);
     if (rc)
         unlink(path);
     return rc;

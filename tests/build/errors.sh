@@ -98,11 +98,25 @@ done
 
 # Reproducibility knobs: the thread count never changes the bytes, and
 # without SOURCE_DATE_EPOCH the last commit's time stamps the members.
+# (~1.5 MB of modules: the sdist's gzip is cut into many parallel chunks)
 variant threads src-setuptools
-s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.1" jobs=1 >/dev/null 2>&1 || fail "jobs=1"
-s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.4" jobs=4 >/dev/null 2>&1 || fail "jobs=4"
-cmp "$WORK/threads.1/srcpkg-0.3.1-py3-none-any.whl" "$WORK/threads.4/srcpkg-0.3.1-py3-none-any.whl" ||
-    fail "wheel bytes depend on the thread count"
+$PY -c "
+import random
+r = random.Random(1)
+for i in range(40):
+    open('$WORK/threads/src/srcpkg/gen%02d.py' % i, 'w').write(
+        ''.join('v%d = %r\\n' % (k, r.random()) for k in range(1500)))
+" || fail "generate modules"
+for j in 1 2 4; do
+    s2n_build "srcdir=$WORK/threads" "outdir=$WORK/threads.$j" jobs=$j >/dev/null 2>&1 || fail "jobs=$j"
+done
+for j in 2 4; do
+    for f in srcpkg-0.3.1-py3-none-any.whl srcpkg-0.3.1.tar.gz; do
+        cmp "$WORK/threads.1/$f" "$WORK/threads.$j/$f" || fail "$f: bytes depend on the thread count"
+    done
+done
+gzip -t "$WORK/threads.4/srcpkg-0.3.1.tar.gz" || fail "parallel gzip stream is corrupt"
+[ "$(tar tzf "$WORK/threads.4/srcpkg-0.3.1.tar.gz" | grep -c '/gen[0-9]*\.py$')" = 40 ] || fail "sdist lost members"
 
 variant gitdate flat-setuptools
 (
@@ -159,4 +173,18 @@ expect_error latin1 "project.readme: 'README.md' is not UTF-8 (invalid byte at o
 
 variant nobackend pdm-src
 expect_error nobackend 'the build backend pdm.backend is not importable' backend=pep517
+
+# Build settings the native path does not interpret send the build to the
+# backend instead of being ignored.
+variant onlyinclude hatch-src
+printf '[tool.hatch.build.targets.wheel.force-include]\n"docs" = "hatch_pkg/docs"\n' >>"$WORK/onlyinclude/pyproject.toml"
+s2n_build "srcdir=$WORK/onlyinclude" "outdir=$WORK/onlyinclude.out" >"$WORK/onlyinclude.log" 2>&1 ||
+    { cat "$WORK/onlyinclude.log"; fail "onlyinclude: fallback build failed"; }
+grep -q 'path: PEP 517 fallback.*force-include' "$WORK/onlyinclude.log" || { cat "$WORK/onlyinclude.log"; fail "onlyinclude: not sent to the backend"; }
+unzip -l "$WORK/onlyinclude.out"/*.whl | grep -q 'hatch_pkg/docs/index.rst' || fail "onlyinclude: hatchling's output lacks the forced file"
+variant unknownkey flit-module
+printf '\n[tool.flit.external-data]\ndirectory = "data"\n' >>"$WORK/unknownkey/pyproject.toml"
+mkdir -p "$WORK/unknownkey/data"
+expect_error unknownkey 'cannot build natively: tool.flit.external-data is not interpreted natively' backend=native
+echo "ok: unknown backend settings go to the backend"
 echo "errors: all cases behave (driver: $DRIVER)"
