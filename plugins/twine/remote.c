@@ -298,9 +298,27 @@ int twine_dist_digests(twine_dist *d)
     } else {
         rc = twine_digests_parallel(d->path, &dg);
     }
-    if (rc == 0)
-        set_hex(d, &dg);
-    return rc;
+    if (rc != 0)
+        return rc;
+    set_hex(d, &dg);
+    if (d->expect_sha256[0] && strcmp(d->expect_sha256, d->sha256) != 0) {
+        d->changed = 1;
+        errno = EILSEQ;
+        return -1;
+    }
+    return 0;
+}
+
+const char *twine_dist_digest_error(const twine_dist *d, char *buf, size_t cap)
+{
+    if (d->changed)
+        snprintf(buf, cap,
+                 "%s changed after stage '%s' declared it (sha256 %s then, %s now): "
+                 "refusing to publish what was not built and tested",
+                 d->path, d->expect_from ? d->expect_from : "?", d->expect_sha256, d->sha256);
+    else
+        snprintf(buf, cap, "%s: %s", d->path, strerror(errno));
+    return buf;
 }
 
 /* Values of the digest fields sent after the file: waiting here for the
@@ -308,8 +326,8 @@ int twine_dist_digests(twine_dist *d)
 static const char *late_digest(void *ud, const char *name)
 {
     twine_dist *d = ud;
-    if (twine_dist_digests(d) != 0)
-        return NULL;
+    if (twine_dist_digests(d) != 0 || d->changed)
+        return NULL; /* aborts the request before the server has it all */
     if (strcmp(name, "sha256_digest") == 0)
         return d->sha256;
     if (strcmp(name, "md5_digest") == 0)
@@ -325,8 +343,9 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
     if (known < 0 && t->index_url)
         h->log(st, S2N_LOG_WARN, "%s: could not ask the index first (%s); uploading anyway",
                d->file_name, why);
+    char msg[1024];
     if (known == 1 && *idx && twine_dist_digests(d) != 0) {
-        h->log(st, S2N_LOG_ERROR, "%s: %s", d->path, strerror(errno));
+        h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(d, msg, sizeof msg));
         return TWINE_FAILED;
     }
     if (known == 1 && *idx) {
@@ -368,8 +387,10 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
             fprintf(stderr, "\r\033[K");
         /* However the request ended, the digests are needed from here on
          * (messages, the index check) and the threads must not outlive it. */
-        if (twine_dist_digests(d) != 0) {
-            h->log(st, S2N_LOG_ERROR, "%s: %s", d->path, strerror(errno));
+        if (twine_dist_digests(d) != 0 || d->changed) {
+            h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(d, msg, sizeof msg));
+            if (rc == 0 && r.status >= 200 && r.status < 300)
+                h->log(st, S2N_LOG_ERROR, "%s: the server accepted it anyway", d->file_name);
             s2n_http_resp_free(&r);
             return TWINE_FAILED;
         }

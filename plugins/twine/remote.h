@@ -37,11 +37,20 @@ typedef struct twine_dist {
      * go after it in the form (field order does not matter to indexes). */
     int deferred;
     twine_digest_job *job;
+    /* From an upstream stage: the sha256 the host recorded when the stage
+     * declared the file (empty when unknown).  What is published must be
+     * what was built and tested. */
+    char expect_sha256[65];
+    const char *expect_from;
+    int changed;             /* set when the file no longer matches    */
 } twine_dist;
 
 /* Make the digests known (finish the background job, or hash now).
- * 0, or -1 with errno set. */
+ * 0, or -1 with errno set; -1 with d->changed set when the file is not
+ * the one the upstream stage declared. */
 int twine_dist_digests(twine_dist *d);
+/* The message for a failed twine_dist_digests(), into buf. */
+const char *twine_dist_digest_error(const twine_dist *d, char *buf, size_t cap);
 
 typedef enum {
     TWINE_UPLOADED = 0,

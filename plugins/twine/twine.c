@@ -103,10 +103,11 @@ static int twine_validate(s2n_stage *st, const s2n_host *h)
 
 typedef struct {
     char **paths;
+    const char **sha256; /* recorded by the host for artifacts, else NULL */
     size_t n, cap;
 } pathlist;
 
-static int pl_add(pathlist *l, const char *p)
+static int pl_add(pathlist *l, const char *p, const char *sha256)
 {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->paths[i], p) == 0)
@@ -117,10 +118,15 @@ static int pl_add(pathlist *l, const char *p)
         if (!np)
             return -1;
         l->paths = np;
+        const char **ns = realloc(l->sha256, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        l->sha256 = ns;
         l->cap = cap;
     }
     if (!(l->paths[l->n] = strdup(p)))
         return -1;
+    l->sha256[l->n] = sha256;
     l->n++;
     return 0;
 }
@@ -130,6 +136,7 @@ static void pl_free(pathlist *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->paths[i]);
     free(l->paths);
+    free(l->sha256);
 }
 
 static int collect_files(s2n_stage *st, const s2n_host *h, pathlist *out)
@@ -140,7 +147,8 @@ static int collect_files(s2n_stage *st, const s2n_host *h, pathlist *out)
         size_t n = h->artifact_count(st, from);
         for (size_t i = 0; i < n; i++) {
             const s2n_artifact *a = h->artifact_at(st, from, i);
-            if (a && s2n_dist_kind_of(a->path) != S2N_DIST_UNKNOWN && pl_add(out, a->path) != 0)
+            if (a && s2n_dist_kind_of(a->path) != S2N_DIST_UNKNOWN &&
+                pl_add(out, a->path, a->sha256) != 0)
                 return S2N_ERROR;
         }
         if (n == 0) {
@@ -175,7 +183,7 @@ static int collect_files(s2n_stage *st, const s2n_host *h, pathlist *out)
                 globfree(&g);
                 return S2N_FAILED;
             }
-            if (pl_add(out, p) != 0) {
+            if (pl_add(out, p, NULL) != 0) {
                 globfree(&g);
                 return S2N_ERROR;
             }
@@ -228,13 +236,17 @@ static double mono_now(void)
 }
 
 /* 0 ok, 1 a problem was reported, -1 internal error. */
-static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int check, int may_defer,
-                     dist_item *it)
+static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const char *expect,
+                     const char *from, int check, int may_defer, dist_item *it)
 {
-    char err[512];
+    char err[1024];
     report_ctx rc = {st, h};
     memset(it, 0, sizeof *it);
     it->d.path = path;
+    if (expect && strlen(expect) == 64) {
+        memcpy(it->d.expect_sha256, expect, 65);
+        it->d.expect_from = from;
+    }
     const char *b = strrchr(path, '/');
     it->d.file_name = b ? b + 1 : path;
     it->kind = s2n_dist_kind_of(path);
@@ -272,7 +284,7 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, int che
     }
     double t0 = mono_now();
     if (twine_dist_digests(&it->d) != 0) {
-        h->log(st, S2N_LOG_ERROR, "%s: %s", path, strerror(errno));
+        h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(&it->d, err, sizeof err));
         return 1;
     }
     h->log(st, S2N_LOG_DEBUG, "%s: sha256, md5 and blake2b-256 of %llu bytes in %.3f s",
@@ -363,7 +375,8 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
     size_t loaded = 0;
     result = S2N_OK;
     for (size_t i = 0; i < files.n; i++, loaded++) {
-        int r = load_dist(st, h, files.paths[i], c.check, !c.local, &items[i]);
+        int r = load_dist(st, h, files.paths[i], files.sha256[i], h->opt_string(st, "from"),
+                          c.check, !c.local, &items[i]);
         if (r < 0) {
             result = S2N_ERROR;
             loaded++;

@@ -44,4 +44,28 @@ STUB=$URL_p PW=secret-pw "$S2NBUILD" run -f remote.yml >"$T/3.log" 2>&1 && rc=0 
 [ "$rc" = 0 ] || cat "$T/3.log"
 checks "publishing the build's artifacts to an index" '[ "$rc" = 0 ] && [ "$(records "$REC_p" '\''len(posts)'\'')" = 2 ]'
 check "the password is masked in the run's logs" sh -c "! grep -rq secret-pw '$T/3.log' .s2nbuild/runs"
+# What is published is what the upstream stage declared: a file changed
+# in between is refused, for a small file before anything is sent, for a
+# large one (hashed while it is sent) by aborting the request.
+cp "$top_srcdir/tests/twine/make_big_wheel.py" .
+for victim in 1 6; do
+    cat >tamper.yml <<EOF2
+version: 1
+stages:
+  - name: gen
+    type: command
+    with: { run: "mkdir -p out && $PY make_big_wheel.py out 1 && $PY make_big_wheel.py out 6", outputs: ["out/*.whl"] }
+  - { name: tamper, type: command, needs: [gen], with: { run: "printf x >>out/bigdemo-1.0.$victim-py3-none-any.whl" } }
+  - name: publish
+    type: twine
+    needs: [tamper]
+    with: { from: gen, repository_url: "\${STUB}/legacy/", username: ci, password: secret-pw }
+EOF2
+    rm -rf out
+    before=$(records "$REC_p" 'len([p for p in posts if p["status"] == 200])')
+    STUB=$URL_p "$S2NBUILD" run -f tamper.yml >"$T/t$victim.log" 2>&1 && rc=0 || rc=$?
+    checks "a ${victim} MB artifact changed after its stage: publish fails" '[ "$rc" = 1 ]'
+    check "  ... naming the stage and both hashes" grep -q "bigdemo-1.0.$victim-py3-none-any.whl changed after stage 'gen' declared it (sha256 [0-9a-f]\{64\} then, [0-9a-f]\{64\} now)" "$T/t$victim.log"
+    checks "  ... and the index accepted none of it" '[ "$(records "$REC_p" '\''len([p for p in posts if p["status"] == 200 and "bigdemo-1.0.'$victim'" in json.dumps(p)])'\'')" = 0 ]'
+done
 finish

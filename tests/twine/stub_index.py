@@ -284,7 +284,12 @@ class Handler(BaseHTTPRequestHandler):
                                headers={"Connection": "close"})
             return self.record(status=status[0], body=status[1], user=user, fault="size")
 
-        spool, size = self._spool_body()
+        try:
+            spool, size = self._spool_body()
+        except ConnectionError:
+            # The client gave up mid-body (e.g. it aborted the request).
+            self.close_connection = True
+            return self.record(status=None, fault="client aborted", user=user)
         try:
             fields, content = parse_multipart(self.headers.get("Content-Type", ""), spool, size,
                                               st.store)
