@@ -157,6 +157,19 @@ unsigned twine_check(const s2n_coremeta *m, s2n_dist_kind kind, const char *file
             PROBLEM("the file name is for project '%s' but the metadata says '%s'", fname, name);
         else if (*vnorm && (s2n_version_normalize(fver, fv, sizeof fv) != 0 || strcmp(fv, vnorm) != 0))
             PROBLEM("the file name is for version '%s' but the metadata says '%s'", fver, version);
+        else if (warn && *vnorm) {
+            /* PyPI refuses new uploads whose names are not normalized
+             * (PEP 491/625); other indexes take them, so only warn. */
+            char want[256];
+            s2n_name_filename(name, want, sizeof want);
+            if (strcmp(fname, want) != 0 || strcmp(fver, vnorm) != 0) {
+                char w[600];
+                snprintf(w, sizeof w,
+                         "the file name is not normalized (expected '%s-%s%s'); PyPI refuses such new uploads",
+                         want, vnorm, kind == S2N_DIST_WHEEL ? "-..." : ".tar.gz");
+                warn(ud, file, w);
+            }
+        }
     }
 
     const char *ct = s2n_coremeta_get(m, "Description-Content-Type");

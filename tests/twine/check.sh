@@ -28,6 +28,8 @@ wheel("gfm-1.0-py3-none-any.whl", "Metadata-Version: 2.1\nName: gfm\nVersion: 1.
       "Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM\n\nbody\n")
 wheel("badvariant-1.0-py3-none-any.whl", "Metadata-Version: 2.1\nName: badvariant\nVersion: 1.0\n"
       "Description-Content-Type: text/x-rst; variant=GFM\n\nbody\n")
+wheel("Mixed.Case-1.0-py3-none-any.whl", "Metadata-Version: 2.1\nName: Mixed.Case\nVersion: 1.0\n"
+      "Description-Content-Type: text/plain\n\nbody\n")
 PYEOF
 start_stub c
 cd "$T/d"
@@ -56,6 +58,9 @@ stage repository_url="$URL_c/legacy/" files=good-1.0-py3-none-any.whl files=gfm-
 checks "good files pass the checks and upload" '[ "$rc" = 0 ] && [ "$(n)" = 2 ]'
 stage repository_url="$URL_c/legacy/" files=nodesc-1.0-py3-none-any.whl check=false >"$T/nocheck.log" 2>&1 && rc=0 || rc=$?
 checks "check=false lets it through" '[ "$rc" = 0 ] && [ "$(n)" = 3 ]'
+stage repository_url="$URL_c/legacy/" files=Mixed.Case-1.0-py3-none-any.whl >"$T/mixed.log" 2>&1 && rc=0 || rc=$?
+checks "a non-normalized file name uploads with a warning" '[ "$rc" = 0 ] && [ "$(n)" = 4 ]'
+check "  ... the warning names the normalized form" grep -q "warning: Mixed.Case-1.0-py3-none-any.whl: the file name is not normalized (expected 'mixed_case-1.0-...')" "$T/mixed.log"
 stage repository_url="$URL_c/legacy/" files=README.rst >"$T/x.log" 2>&1 && rc=0 || rc=$?
 checks "a glob matching nothing fails" '[ "$rc" = 1 ] && grep -q "matches no file" "$T/x.log"'
 finish
