@@ -313,10 +313,11 @@ static int build_fallback(s2n_stage *st, const s2n_host *h, project *p, const ch
             rc = -1;
         }
     }
+    int tag_failed = 0;
     if (rc == 0 && tag_must_match && version) {
         char norm[256];
         if (s2n_version_normalize(version, norm, sizeof norm) == 0)
-            rc = check_tag(st, h, srcdir, norm);
+            rc = tag_failed = check_tag(st, h, srcdir, norm);
     }
     int result = S2N_FAILED;
     if (rc == 0 && outputs_commit(st, h, o, n) == 0) {
@@ -327,12 +328,13 @@ static int build_fallback(s2n_stage *st, const s2n_host *h, project *p, const ch
             h->set_output(st, "version", version);
         h->set_message(st, "%s %s (PEP 517: %s)", name ? name : "?", version ? version : "?", p->backend_spec);
     } else {
-        if (rc == 0)
+        if (rc == 0) { /* the renames failed; outputs_commit cleaned up */
             result = S2N_ERROR;
-        else
+        } else {
             outputs_discard(o, n);
-        if (!h->opt_string(st, "python") || rc != 0)
-            h->set_message(st, "PEP 517 build with %s failed", p->backend_spec);
+            if (!tag_failed) /* check_tag said what was wrong */
+                h->set_message(st, "PEP 517 build with %s failed", p->backend_spec);
+        }
     }
     remove_tree(tmpdir);
     free(tmpdir);

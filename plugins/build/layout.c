@@ -122,6 +122,8 @@ static char *module_name_of(const char *name, int lower)
 
 static int module_not_found(pctx *c, const s2n_toml_node *at, const char *mod, const char *hint)
 {
+    if (!at) /* no setting to point at: the name the module was derived from */
+        at = s2n_toml_path(c->root, "project.name");
     return perr(c, at,
                 "no package or module '%s' found: looked for %s/__init__.py, %s.py, src/%s/__init__.py "
                 "and src/%s.py in %s (%s)",

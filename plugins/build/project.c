@@ -423,9 +423,10 @@ static int read_license(pctx *c, const s2n_toml_node *proj)
                 hit = 1;
             }
         if (explicit_globs && !hit) {
+            perr(c, lf, "project.license-files: '%s' matches no file", globs.v[g]);
             sl_free(&top);
             sl_free(&globs);
-            return perr(c, lf, "project.license-files: '%s' matches no file", globs.v[g]);
+            return -1;
         }
     }
     sl_free(&top);
@@ -450,7 +451,9 @@ static int read_people(pctx *c, const s2n_toml_node *proj, const char *key, char
             sl_free(&el);
             return perr(c, it, "project.%s[%zu]: expected a table {name, email}", key, i);
         }
-        if (get_str(c, it, "name", key, &name) || get_str(c, it, "email", key, &email)) {
+        char what[64];
+        snprintf(what, sizeof what, "project.%s[%zu]", key, i);
+        if (get_str(c, it, "name", what, &name) || get_str(c, it, "email", what, &email)) {
             sl_free(&nl);
             sl_free(&el);
             return -1;

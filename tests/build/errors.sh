@@ -187,4 +187,18 @@ printf '\n[tool.flit.external-data]\ndirectory = "data"\n' >>"$WORK/unknownkey/p
 mkdir -p "$WORK/unknownkey/data"
 expect_error unknownkey 'cannot build natively: tool.flit.external-data is not interpreted natively' backend=native
 echo "ok: unknown backend settings go to the backend"
+
+variant nolicmatch flat-setuptools
+sed -i 's/^license = .*/license = {text = "MIT"}\nlicense-files = ["NOPE*"]/' "$WORK/nolicmatch/pyproject.toml"
+expect_error nolicmatch "project.license-files: 'NOPE\*' matches no file"
+
+# a symlink to a parent folder inside the package does not loop forever
+variant symloop flit-module
+ln -s .. "$WORK/symloop/flitmod/loop"
+s2n_build "srcdir=$WORK/symloop" "outdir=$WORK/symloop.out" >"$WORK/symloop.log" 2>&1 || { cat "$WORK/symloop.log"; fail "symloop"; }
+echo "ok: symlinked folder loop"
+
+# tag_must_match also guards the PEP 517 path (version from the built files)
+variant fallbacktag setup-py
+TAG_NAME=v0.1 expect_error fallbacktag 'tag v0.1 does not match the project version 3.1.4' tag_must_match=true
 echo "errors: all cases behave (driver: $DRIVER)"
