@@ -83,6 +83,20 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- utils
     def send(self, status, body, ctype="text/plain; charset=utf-8", headers=None, reason=None):
+        """Answer; while a request is being handled the answer is held
+        back until the request is recorded (see _flush), so a client that
+        has its answer always finds its request in the records."""
+        if getattr(self, "_defer", False):
+            self._pending = (status, body, ctype, headers, reason)
+            return status, body if isinstance(body, str) else ""
+        return self._write(status, body, ctype, headers, reason)
+
+    def _flush(self):
+        pending, self._pending, self._defer = getattr(self, "_pending", None), None, False
+        if pending:
+            self._write(*pending)
+
+    def _write(self, status, body, ctype, headers, reason):
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status, reason)
         self.send_header("Content-Type", ctype)
@@ -122,6 +136,20 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ GET
     def do_GET(self):
+        self._defer = True
+        try:
+            self._get()
+        finally:
+            self._flush()
+
+    def do_POST(self):
+        self._defer = True
+        try:
+            self._post()
+        finally:
+            self._flush()
+
+    def _get(self):
         st = self.server.state
         path = self.path.split("?", 1)[0]
         if path == "/_records":
@@ -184,7 +212,7 @@ class Handler(BaseHTTPRequestHandler):
                          "text/html; charset=utf-8")
 
     # ----------------------------------------------------------------- POST
-    def do_POST(self):
+    def _post(self):
         st = self.server.state
         path = self.path.split("?", 1)[0]
         if path == "/_fault":
