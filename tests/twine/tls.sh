@@ -4,6 +4,7 @@
 # insecure=true only with a warning.
 . "$top_srcdir/tests/twine/lib.sh"
 
+command -v openssl >/dev/null || { echo "FAIL: the openssl command is missing (Debian package openssl)"; exit 1; }
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
     -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" >"$T/openssl.log" 2>&1 ||
     { cat "$T/openssl.log"; exit 1; }
