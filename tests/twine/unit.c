@@ -5,11 +5,15 @@
  */
 #include "plugins/common/coremeta.h"
 #include "plugins/common/distread.h"
+#include "plugins/common/localindex.h"
+#include "plugins/common/pypirc.h"
 
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *fixtures;
 
@@ -149,6 +153,95 @@ static void test_read_hostile(void)
     expect_refused("x.zip", "not a wheel");
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_pypirc(void)
+{
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s/pypirc", fixtures);
+    write_file(path, "; comment\n[distutils]\nindex-servers =\n    local-dev\n    testpypi\n\n"
+                     "[local-dev]\nrepository: http://127.0.0.1:1/legacy/\nUsername = u\n"
+                     "# inside\npassword = p=w:d\n[testpypi]\nusername = __token__\n"
+                     "[server-login]\nusername = fallback\n");
+    s2n_pypirc *rc;
+    CU_ASSERT_EQUAL_FATAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), 0);
+    CU_ASSERT_TRUE(s2n_pypirc_present(rc));
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_index_server(rc, 0, 1), "local-dev");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_index_server(rc, 1, 1), "testpypi");
+    CU_ASSERT_PTR_NULL(s2n_pypirc_index_server(rc, 2, 1));
+    s2n_pypirc_repo r;
+    CU_ASSERT_EQUAL(s2n_pypirc_repository(rc, "local-dev", &r, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(r.repository, "http://127.0.0.1:1/legacy/");
+    CU_ASSERT_STRING_EQUAL(r.username, "u"); /* keys are case-insensitive */
+    CU_ASSERT_STRING_EQUAL(r.password, "p=w:d");
+    CU_ASSERT_EQUAL(s2n_pypirc_repository(rc, "testpypi", &r, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(r.repository, S2N_TESTPYPI_UPLOAD_URL);
+    CU_ASSERT_STRING_EQUAL(r.username, "__token__");
+    CU_ASSERT_EQUAL(s2n_pypirc_repository(rc, "pypi", &r, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(r.repository, S2N_PYPI_UPLOAD_URL);
+    CU_ASSERT_STRING_EQUAL(r.username, "fallback"); /* [server-login] */
+    CU_ASSERT_EQUAL(s2n_pypirc_repository(rc, "elsewhere", &r, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "'elsewhere' is not configured"));
+    s2n_pypirc_free(rc);
+
+    write_file(path, "[a]\nx = 1\nx = 2\n");
+    CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:3: option 'x' in section [a] already exists"));
+    write_file(path, "key = before any section\n");
+    CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:1:"));
+    unlink(path);
+    CU_ASSERT_EQUAL(s2n_pypirc_load(path, 1, &rc, err, sizeof err), 0);
+    CU_ASSERT_FALSE(s2n_pypirc_present(rc));
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_index_server(rc, 0, 1), "pypi"); /* twine's default */
+    CU_ASSERT_PTR_NULL(s2n_pypirc_index_server(rc, 0, 0));
+    s2n_pypirc_free(rc);
+    CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
+}
+
+static void test_localindex(void)
+{
+    char dir[4096], file[4096], page[4200], err[512], sha[65], existing[65];
+    snprintf(dir, sizeof dir, "%s/index", fixtures);
+    snprintf(file, sizeof file, "%s/Demo_Pkg-1.0-py3-none-any.whl", fixtures);
+    write_file(file, "first bytes");
+    const char *meta = "Metadata-Version: 2.1\nName: Demo_Pkg\nVersion: 1.0\n";
+    s2n_li_file f = {.path = file, .project = "Demo_Pkg", .requires_python = ">=3.8",
+                     .metadata = meta, .metadata_len = strlen(meta)};
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 0, existing, err, sizeof err), S2N_LI_ADDED);
+    CU_ASSERT_EQUAL(s2n_localindex_lookup(dir, "demo.pkg", "Demo_Pkg-1.0-py3-none-any.whl", sha,
+                                          err, sizeof err), 1);
+    CU_ASSERT_EQUAL(strlen(sha), 64);
+    CU_ASSERT_EQUAL(s2n_localindex_lookup(dir, "demo-pkg", "other.whl", sha, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(s2n_localindex_lookup(dir, "nothing-here", "x.whl", sha, err, sizeof err), 0);
+    snprintf(page, sizeof page, "%s/simple/demo-pkg/Demo_Pkg-1.0-py3-none-any.whl.metadata", dir);
+    struct stat sb;
+    CU_ASSERT_EQUAL(stat(page, &sb), 0);
+    CU_ASSERT_EQUAL((size_t)sb.st_size, strlen(meta));
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 0, existing, err, sizeof err), S2N_LI_IDENTICAL);
+    write_file(file, "other bytes");
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 0, existing, err, sizeof err), S2N_LI_CONFLICT);
+    CU_ASSERT_STRING_EQUAL(existing, sha);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "File already exists"));
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 1, existing, err, sizeof err), S2N_LI_SKIPPED);
+    f.project = "not a name!";
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 0, existing, err, sizeof err), S2N_LI_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a valid project name"));
+    /* A broken project page is reported with its place, not overwritten. */
+    snprintf(page, sizeof page, "%s/simple/demo-pkg/index.json", dir);
+    write_file(page, "{ broken");
+    f.project = "Demo_Pkg";
+    CU_ASSERT_EQUAL(s2n_localindex_publish(dir, &f, 0, existing, err, sizeof err), S2N_LI_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "index.json:1:"));
+    CU_ASSERT_EQUAL(s2n_localindex_lookup(dir, "demo-pkg", "x.whl", sha, err, sizeof err), -1);
+}
+
 int main(void)
 {
     fixtures = getenv("DIST_FIXTURES");
@@ -164,6 +257,9 @@ int main(void)
     if (fixtures) {
         CU_add_test(d, "good wheel and sdist", test_read_good);
         CU_add_test(d, "hostile archives refused", test_read_hostile);
+        CU_pSuite o = CU_add_suite("pypirc and local index", NULL, NULL);
+        CU_add_test(o, ".pypirc parsing and twine's resolution", test_pypirc);
+        CU_add_test(o, "local index publish, lookup, conflicts", test_localindex);
     } else {
         fprintf(stderr, "DIST_FIXTURES not set: run through tests/twine/unit.sh\n");
         return 1;
