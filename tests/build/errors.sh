@@ -201,4 +201,25 @@ echo "ok: symlinked folder loop"
 # tag_must_match also guards the PEP 517 path (version from the built files)
 variant fallbacktag setup-py
 TAG_NAME=v0.1 expect_error fallbacktag 'tag v0.1 does not match the project version 3.1.4' tag_must_match=true
+
+# published values: name and version as the metadata says (the wheel's
+# METADATA on the PEP 517 path, not its file name)
+for mode in native pep517; do
+    case $mode in
+    native) variant "outputs-$mode" flat-setuptools ;;
+    pep517) variant "outputs-$mode" setup-py ;;
+    esac
+    s2n_build "srcdir=$WORK/outputs-$mode" "outdir=$WORK/outputs-$mode.out" >/dev/null 2>&1 || fail "outputs-$mode build"
+    $PY - "$WORK/.s2nbuild/runs/latest/record.json" $mode <<'PYEOF' || fail "outputs-$mode: wrong published values"
+import json, sys
+rec = json.load(open(sys.argv[1]))
+out = rec["stages"][0]["outputs"]
+want = {"native": ("Flat.Pkg", "1.2.0rc1"), "pep517": ("legacy-pkg", "3.1.4")}[sys.argv[2]]
+assert (out["name"], out["version"]) == want, out
+assert out["wheel"].endswith(".whl") and out["sdist"].endswith(".tar.gz"), out
+kinds = sorted(a["kind"] for a in rec["stages"][0]["artifacts"])
+assert kinds == ["sdist", "wheel"], kinds
+PYEOF
+done
+echo "ok: published name/version"
 echo "errors: all cases behave (driver: $DRIVER)"
