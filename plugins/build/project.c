@@ -7,6 +7,7 @@
 #include "project.h"
 #include "layout.h"
 #include "pcontext.h"
+#include "pep508.h"
 
 #include "plugins/common/names.h"
 
@@ -491,8 +492,11 @@ static int read_deps(pctx *c, const s2n_toml_node *proj)
     strlist deps = {0};
     if (get_strs(c, proj, "dependencies", "project", &deps))
         return -1;
-    for (size_t i = 0; i < deps.n; i++)
+    for (size_t i = 0; i < deps.n; i++) {
+        if (!pep508_valid(deps.v[i]))
+            pfallback(c, "dependency '%s' is not a requirement the native path can check (PEP 508)", deps.v[i]);
         sl_push(&p->requires, deps.v[i]);
+    }
     sl_free(&deps);
     const s2n_toml_node *opt = s2n_toml_get(proj, "optional-dependencies");
     if (!opt)
@@ -508,6 +512,9 @@ static int read_deps(pctx *c, const s2n_toml_node *proj)
             return -1;
         sl_push(&p->extras, extra);
         for (size_t k = 0; k < reqs.n; k++) {
+            if (!pep508_valid(reqs.v[k]))
+                pfallback(c, "optional dependency '%s' is not a requirement the native path can check (PEP 508)",
+                          reqs.v[k]);
             char *semi = strchr(reqs.v[k], ';');
             if (semi) {
                 char *marker = semi + 1;

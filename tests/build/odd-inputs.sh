@@ -41,6 +41,8 @@ project = 1
 [project]\nname = "p"\nversion = "1"\nauthors = ["me"]
 [project]\nname = "p"\nversion = "1"\nauthors = [{name = 1}]
 [project]\nname = "p"\nversion = "1"\ndependencies = [1]
+[project]\nname = "p"\nversion = "1"\ndependencies = ["a b"]
+[project]\nname = "p"\nversion = "1"\noptional-dependencies = {x = ["a; nonsense"]}
 [project]\nname = "p"\nversion = "1"\nscripts = {a = 1}
 [project]\nname = "p"\nversion = "1"\nkeywords = [[]]
 [project]\nname = "p"\nversion = "1"\nclassifiers = {}
