@@ -10,7 +10,7 @@ PACKAGES=(
   libltdl-dev libyaml-dev libcurl4-openssl-dev libssl-dev libarchive-dev
   zlib1g-dev libb2-dev libjansson-dev libtomlplusplus-dev
   # tests
-  libcunit1-dev clang libclang-rt-14-dev abigail-tools git zip unzip curl procps
+  libcunit1-dev clang libclang-rt-14-dev abigail-tools git zip unzip curl procps openssl bc
   python3 python3-venv python3-pip python3-pytest python3-pytest-cov python3-build twine python3-sphinx
   python3-setuptools python3-wheel flit python3-hatchling python3-poetry-core
   nodejs chromium groovy
