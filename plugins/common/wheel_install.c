@@ -1,0 +1,1123 @@
+/*
+ * Native wheel installation; see wheel_install.h for the contract.  The
+ * comments name the pip behaviour each step reproduces.
+ */
+#include "config.h"
+
+#include "plugins/common/wheel_install.h"
+#include "plugins/common/hash.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <locale.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* libarchive converts non-ASCII names through the C library's locale. */
+static void utf8_locale(void)
+{
+    static int done;
+    if (!done) {
+        setlocale(LC_CTYPE, "C.UTF-8");
+        done = 1;
+    }
+}
+
+static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void s2n_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+
+static struct archive *open_wheel(const char *path, char *err, size_t errcap)
+{
+    utf8_locale();
+    struct archive *a = archive_read_new();
+    archive_read_support_format_zip(a);
+    if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+        fail(err, errcap, "%s: cannot open wheel: %s", path, archive_error_string(a));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static char *read_entry(struct archive *a, size_t *len)
+{
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    ssize_t k;
+    while (buf) {
+        if (n + 4096 > cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        k = archive_read_data(a, buf + n, cap - n - 1);
+        if (k < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (k == 0) {
+            buf[n] = '\0';
+            if (len)
+                *len = n;
+            return buf;
+        }
+        n += (size_t)k;
+    }
+    free(buf);
+    return NULL;
+}
+
+size_t s2n_meta_values(const char *text, const char *field, char ***out)
+{
+    size_t n = 0, fl = strlen(field);
+    *out = NULL;
+    const char *p = text;
+    while (p && *p && *p != '\n' && !(p[0] == '\r' && p[1] == '\n')) {
+        const char *eol = strchr(p, '\n');
+        const char *next = eol ? eol + 1 : NULL;
+        if (strncasecmp(p, field, fl) == 0 && p[fl] == ':') {
+            const char *v = p + fl + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            size_t len = eol ? (size_t)(eol - v) : strlen(v);
+            /* continuation lines belong to the value */
+            while (next && (*next == ' ' || *next == '\t')) {
+                const char *e2 = strchr(next, '\n');
+                len = e2 ? (size_t)(e2 - v) : strlen(v);
+                next = e2 ? e2 + 1 : NULL;
+            }
+            while (len && (v[len - 1] == '\r' || v[len - 1] == ' '))
+                len--;
+            char **no = realloc(*out, (n + 1) * sizeof *no);
+            if (!no)
+                break;
+            *out = no;
+            no[n] = strndup(v, len);
+            n++;
+        } else {
+            while (next && (*next == ' ' || *next == '\t')) {
+                const char *e2 = strchr(next, '\n');
+                next = e2 ? e2 + 1 : NULL;
+            }
+        }
+        p = next;
+    }
+    return n;
+}
+
+static char *meta_first(const char *text, const char *field)
+{
+    char **v;
+    size_t n = s2n_meta_values(text, field, &v);
+    char *r = n ? v[0] : NULL;
+    for (size_t i = 1; i < n; i++)
+        free(v[i]);
+    free(v);
+    return r;
+}
+
+int s2n_wheel_peek(const char *path, s2n_wheel_info *w, char *err, size_t errcap)
+{
+    memset(w, 0, sizeof *w);
+    struct archive *a = open_wheel(path, err, errcap);
+    if (!a)
+        return -1;
+    struct archive_entry *e;
+    int r;
+    int ndistinfo = 0;
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *name = archive_entry_pathname(e);
+        const char *slash = name ? strchr(name, '/') : NULL;
+        if (!slash || slash - name < 10 || strncmp(slash - 10, ".dist-info", 10) != 0)
+            continue;
+        if (!w->distinfo) {
+            w->distinfo = strndup(name, (size_t)(slash - name));
+            ndistinfo = 1;
+        } else if (strncmp(w->distinfo, name, (size_t)(slash - name)) != 0
+                   || w->distinfo[slash - name] != '\0') {
+            ndistinfo++;
+            continue;
+        }
+        char **slot = NULL;
+        if (strcmp(slash, "/METADATA") == 0)
+            slot = &w->metadata;
+        else if (strcmp(slash, "/WHEEL") == 0)
+            slot = &w->wheel;
+        else if (strcmp(slash, "/entry_points.txt") == 0)
+            slot = &w->entry_points;
+        else if (strcmp(slash, "/RECORD") == 0)
+            slot = &w->record;
+        if (slot && !*slot && !(*slot = read_entry(a, NULL))) {
+            fail(err, errcap, "%s: cannot read %s: %s", path, name, archive_error_string(a));
+            goto bad;
+        }
+    }
+    if (r != ARCHIVE_EOF) {
+        fail(err, errcap, "%s: broken wheel: %s", path, archive_error_string(a));
+        goto bad;
+    }
+    archive_read_free(a);
+    a = NULL;
+    if (ndistinfo != 1) {
+        fail(err, errcap, "%s: expected exactly one .dist-info folder, found %d", path, ndistinfo);
+        goto bad;
+    }
+    if (!w->metadata || !w->wheel || !w->record) {
+        fail(err, errcap, "%s: %s lacks %s", path, w->distinfo,
+             !w->metadata ? "METADATA" : !w->wheel ? "WHEEL" : "RECORD");
+        goto bad;
+    }
+    char *wv = meta_first(w->wheel, "Wheel-Version");
+    int major = wv ? atoi(wv) : 0;
+    free(wv);
+    if (major != 1) {
+        fail(err, errcap, "%s: unsupported Wheel-Version (need 1.x)", path);
+        goto bad;
+    }
+    char *purelib = meta_first(w->wheel, "Root-Is-Purelib");
+    w->root_is_purelib = purelib && strcasecmp(purelib, "true") == 0;
+    free(purelib);
+    w->name = meta_first(w->metadata, "Name");
+    w->version = meta_first(w->metadata, "Version");
+    if (!w->name || !w->version) {
+        fail(err, errcap, "%s: METADATA lacks Name or Version", path);
+        goto bad;
+    }
+    w->path = strdup(path);
+    return 0;
+bad:
+    if (a)
+        archive_read_free(a);
+    s2n_wheel_info_free(w);
+    return -1;
+}
+
+void s2n_wheel_info_free(s2n_wheel_info *w)
+{
+    free(w->path);
+    free(w->distinfo);
+    free(w->name);
+    free(w->version);
+    free(w->metadata);
+    free(w->wheel);
+    free(w->entry_points);
+    free(w->record);
+    memset(w, 0, sizeof *w);
+}
+
+/* ------------------------------------------------------------------ */
+/* RECORD                                                              */
+
+int s2n_record_split(const char *line, size_t len, char *fields[3])
+{
+    int nf = 0;
+    size_t i = 0;
+    while (nf < 3) {
+        char *buf = malloc(len + 1);
+        size_t n = 0;
+        if (i < len && line[i] == '"') {
+            i++;
+            while (i < len) {
+                if (line[i] == '"' && i + 1 < len && line[i + 1] == '"') {
+                    buf[n++] = '"';
+                    i += 2;
+                } else if (line[i] == '"') {
+                    i++;
+                    break;
+                } else
+                    buf[n++] = line[i++];
+            }
+        }
+        while (i < len && line[i] != ',')
+            buf[n++] = line[i++];
+        buf[n] = '\0';
+        fields[nf++] = buf;
+        if (i >= len)
+            break;
+        i++; /* the comma */
+    }
+    for (int k = nf; k < 3; k++)
+        fields[k] = strdup("");
+    return nf;
+}
+
+typedef struct oldrow {
+    char *path, *hash, *size;
+    int matched;   /* written from the zip */
+    char *newpath; /* installed RECORD path */
+    char *newhash, *newsize; /* when the file was changed (#!python) */
+} oldrow;
+
+static int cmp_oldrow(const void *a, const void *b)
+{
+    return strcmp(((const oldrow *)a)->path, ((const oldrow *)b)->path);
+}
+
+static size_t parse_record(const char *text, oldrow **out)
+{
+    size_t n = 0, cap = 64;
+    oldrow *rows = calloc(cap, sizeof *rows);
+    const char *p = text;
+    while (rows && *p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        size_t l2 = len;
+        if (l2 && p[l2 - 1] == '\r')
+            l2--;
+        if (l2) {
+            if (n == cap) {
+                oldrow *nr = realloc(rows, (cap *= 2) * sizeof *nr);
+                if (!nr)
+                    break;
+                rows = nr;
+            }
+            char *f[3];
+            s2n_record_split(p, l2, f);
+            rows[n] = (oldrow){.path = f[0], .hash = f[1], .size = f[2]};
+            n++;
+        }
+        p += len + (eol ? 1 : 0);
+    }
+    *out = rows;
+    return n;
+}
+
+static void free_oldrows(oldrow *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].path);
+        free(r[i].hash);
+        free(r[i].size);
+        free(r[i].newpath);
+        free(r[i].newhash);
+        free(r[i].newsize);
+    }
+    free(r);
+}
+
+static int add_row(s2n_installed *ins, const char *path, const char *hash, const char *size)
+{
+    s2n_record_row *nr = realloc(ins->rows, (ins->nrows + 1) * sizeof *nr);
+    if (!nr)
+        return -1;
+    ins->rows = nr;
+    nr[ins->nrows++] = (s2n_record_row){strdup(path), strdup(hash), strdup(size)};
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Paths                                                               */
+
+/* Normalize a relative archive path; NULL when it is absolute or climbs
+ * out (pip: "trying to install outside the target directory"). */
+static char *norm_member(const char *p)
+{
+    if (p[0] == '/' || p[0] == '\\')
+        return NULL;
+    char *out = malloc(strlen(p) + 1);
+    size_t n = 0;
+    while (*p) {
+        size_t len = strcspn(p, "/");
+        if (len == 0 || (len == 1 && p[0] == '.')) {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            free(out);
+            return NULL;
+        } else {
+            if (n)
+                out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+        if (*p == '/')
+            p++;
+    }
+    out[n] = '\0';
+    if (n == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* os.path.relpath(to, from) for two normalized paths with the same base. */
+static char *relpath(const char *from, const char *to)
+{
+    size_t i = 0, common = 0;
+    while (from[i] && to[i] && from[i] == to[i]) {
+        i++;
+        if ((from[i] == '/' || !from[i]) && (to[i] == '/' || !to[i]))
+            common = i;
+    }
+    if (!from[i] && (to[i] == '/' || !to[i]))
+        common = i;
+    size_t ups = 0;
+    const char *f = from + common;
+    if (*f == '/')
+        f++;
+    if (*f) {
+        ups = 1;
+        for (const char *q = f; *q; q++)
+            ups += *q == '/';
+    }
+    const char *t = to + common;
+    if (*t == '/')
+        t++;
+    size_t len = ups * 3 + strlen(t) + 2;
+    char *out = malloc(len);
+    size_t n = 0;
+    for (size_t k = 0; k < ups; k++) {
+        memcpy(out + n, "../", 3);
+        n += 3;
+    }
+    strcpy(out + n, t);
+    n += strlen(t);
+    if (n && out[n - 1] == '/')
+        out[--n] = '\0';
+    if (n == 0)
+        strcpy(out, ".");
+    return out;
+}
+
+static int mkdirs_for(char *path)
+{
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    *slash = '\0';
+    struct stat st;
+    int rc = 0;
+    if (stat(path, &st) != 0) {
+        rc = mkdirs_for(path);
+        if (rc == 0 && mkdir(path, 0777) != 0 && errno != EEXIST)
+            rc = -1;
+    }
+    *slash = '/';
+    return rc;
+}
+
+static mode_t current_umask(void)
+{
+    static mode_t m = (mode_t)-1;
+    if (m == (mode_t)-1) {
+        m = umask(022);
+        umask(m);
+    }
+    return m;
+}
+
+/* sha256=<b64url> and the size, as pip's rehash() spells them. */
+static void record_digest(const uint8_t d[32], uint64_t size, char *hash, size_t hcap, char *sz,
+                          size_t scap)
+{
+    char b64[48];
+    s2n_b64url_nopad(d, 32, b64);
+    snprintf(hash, hcap, "sha256=%s", b64);
+    snprintf(sz, scap, "%llu", (unsigned long long)size);
+}
+
+/* Write a generated file (temp + rename) and note its RECORD row. */
+static int write_generated(s2n_installed *ins, const char *abs, const char *data, size_t len,
+                           mode_t mode, char *err, size_t errcap)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.s2n-tmp", abs);
+    char *mk = strdup(abs);
+    mkdirs_for(mk);
+    free(mk);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return fail(err, errcap, "%s: %s", tmp, strerror(errno));
+    ssize_t w = len ? write(fd, data, len) : 0;
+    if (w != (ssize_t)len || fchmod(fd, mode) != 0 || close(fd) != 0) {
+        unlink(tmp);
+        return fail(err, errcap, "%s: write failed: %s", tmp, strerror(errno));
+    }
+    if (rename(tmp, abs) != 0) {
+        unlink(tmp);
+        return fail(err, errcap, "%s: %s", abs, strerror(errno));
+    }
+    uint8_t d[32];
+    s2n_sha256(data, len, d);
+    char hash[64], sz[24];
+    record_digest(d, len, hash, sizeof hash, sz, sizeof sz);
+    char *rel = relpath(ins->lib_dir, abs);
+    int rc = add_row(ins, rel, hash, sz);
+    free(rel);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points (distlib's ScriptMaker as pip configures it)           */
+
+typedef struct script {
+    char *name, *module, *attr;
+} script;
+
+static void trim(char **s, char **e)
+{
+    while (*s < *e && isspace((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && isspace((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
+static int add_script(script **v, size_t *n, const char *name, size_t nl, const char *module,
+                      size_t ml, const char *attr, size_t al)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*v)[i].name) == nl && strncmp((*v)[i].name, name, nl) == 0) {
+            free((*v)[i].module);
+            free((*v)[i].attr);
+            (*v)[i].module = strndup(module, ml);
+            (*v)[i].attr = strndup(attr, al);
+            return 0;
+        }
+    script *nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    nv[(*n)++] = (script){strndup(name, nl), strndup(module, ml), strndup(attr, al)};
+    return 0;
+}
+
+static void free_scripts(script *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].module);
+        free(v[i].attr);
+    }
+    free(v);
+}
+
+/* [console_scripts] and [gui_scripts] of entry_points.txt. */
+static int parse_entry_points(const char *text, script **out, size_t *nout, char *err,
+                              size_t errcap)
+{
+    *out = NULL;
+    *nout = 0;
+    int in = 0;
+    const char *p = text;
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        char *s = (char *)p, *e = (char *)(eol ? eol : p + strlen(p));
+        p = eol ? eol + 1 : NULL;
+        trim(&s, &e);
+        if (s == e || *s == '#' || *s == ';')
+            continue;
+        if (*s == '[') {
+            in = (e - s == 17 && strncmp(s, "[console_scripts]", 17) == 0)
+                 || (e - s == 13 && strncmp(s, "[gui_scripts]", 13) == 0);
+            continue;
+        }
+        if (!in)
+            continue;
+        char *eq = memchr(s, '=', (size_t)(e - s));
+        if (!eq)
+            continue;
+        char *ns = s, *ne = eq, *vs = eq + 1, *ve = e;
+        trim(&ns, &ne);
+        char *br = memchr(vs, '[', (size_t)(ve - vs));
+        if (br)
+            ve = br;
+        trim(&vs, &ve);
+        char *colon = memchr(vs, ':', (size_t)(ve - vs));
+        if (!colon) {
+            fail(err, errcap, "invalid script entry point '%.*s': a callable suffix is required",
+                 (int)(e - s), s);
+            free_scripts(*out, *nout);
+            *out = NULL;
+            return -1;
+        }
+        char *ms = vs, *me = colon, *as = colon + 1, *ae = ve;
+        trim(&ms, &me);
+        trim(&as, &ae);
+        if (add_script(out, nout, ns, (size_t)(ne - ns), ms, (size_t)(me - ms), as,
+                       (size_t)(ae - as)) != 0)
+            return fail(err, errcap, "out of memory");
+    }
+    return 0;
+}
+
+static int name_is(const char *s, const char *base, const char *suffix_re)
+{
+    size_t bl = strlen(base);
+    if (strncmp(s, base, bl) != 0)
+        return 0;
+    s += bl;
+    if (!*s)
+        return 1;
+    if (strcmp(suffix_re, "pip") == 0) { /* (\d+(\.\d+)?)? */
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+        if (*s == '.' && isdigit((unsigned char)s[1])) {
+            s++;
+            while (isdigit((unsigned char)*s))
+                s++;
+        }
+        return *s == '\0';
+    }
+    /* easy_install: (-\d+\.\d+)? */
+    if (*s++ != '-' || !isdigit((unsigned char)*s))
+        return 0;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (*s++ != '.' || !isdigit((unsigned char)*s))
+        return 0;
+    while (isdigit((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+/* pip's get_console_script_specs(): pip and easy_install get versioned
+ * wrappers for the target interpreter, other versioned names dropped. */
+static void versioned_wrappers(script **v, size_t *n, const char *xy)
+{
+    const char *bases[] = {"pip", "easy_install"};
+    for (int b = 0; b < 2; b++) {
+        size_t at = *n;
+        for (size_t i = 0; i < *n; i++)
+            if (strcmp((*v)[i].name, bases[b]) == 0)
+                at = i;
+        if (at == *n)
+            continue;
+        script keep = (*v)[at];
+        keep.module = strdup(keep.module);
+        keep.attr = strdup(keep.attr);
+        for (size_t i = 0; i < *n;) {
+            if (name_is((*v)[i].name, bases[b], bases[b])) {
+                free((*v)[i].name);
+                free((*v)[i].module);
+                free((*v)[i].attr);
+                (*v)[i] = (*v)[--*n];
+            } else
+                i++;
+        }
+        char names[3][64];
+        int k = 0;
+        if (b == 0) {
+            snprintf(names[k++], 64, "pip");
+            snprintf(names[k++], 64, "pip%.*s", (int)strcspn(xy, "."), xy);
+            snprintf(names[k++], 64, "pip%s", xy);
+        } else {
+            snprintf(names[k++], 64, "easy_install");
+            snprintf(names[k++], 64, "easy_install-%s", xy);
+        }
+        for (int j = 0; j < k; j++)
+            add_script(v, n, names[j], strlen(names[j]), keep.module, strlen(keep.module),
+                       keep.attr, strlen(keep.attr));
+        free(keep.module);
+        free(keep.attr);
+    }
+}
+
+/* distlib _build_shebang(): long or spaced interpreters use /bin/sh. */
+static size_t shebang(const char *python, char *out, size_t cap)
+{
+    char exe[PATH_MAX + 3];
+    if (strchr(python, ' '))
+        snprintf(exe, sizeof exe, "\"%s\"", python);
+    else
+        snprintf(exe, sizeof exe, "%s", python);
+    int simple = !strchr(exe, ' ') && strlen(exe) + 3 <= 127;
+    int n;
+    if (simple)
+        n = snprintf(out, cap, "#!%s\n", exe);
+    else
+        n = snprintf(out, cap, "#!/bin/sh\n'''exec' %s \"$0\" \"$@\"\n' '''", exe);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static int is_wrapper_name(const char *base, const script *s, size_t n)
+{
+    char m[NAME_MAX + 1];
+    size_t bl = strlen(base);
+    snprintf(m, sizeof m, "%s", base);
+    if (bl > 4 && (strcasecmp(base + bl - 4, ".exe") == 0 || strcasecmp(base + bl - 4, ".pya") == 0))
+        m[bl - 4] = '\0';
+    else if (bl > 10 && strcasecmp(base + bl - 10, "-script.py") == 0)
+        m[bl - 10] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s[i].name, m) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Install                                                             */
+
+static int verify(const oldrow *row, const char *member, const unsigned char *md, unsigned mdlen,
+                  const char *algo, uint64_t size, const char *wheel, char *err, size_t errcap)
+{
+    if (!row || !row->hash[0])
+        return 0;
+    char b64[EVP_MAX_MD_SIZE * 2];
+    s2n_b64url_nopad(md, mdlen, b64);
+    const char *eq = strchr(row->hash, '=');
+    if (!eq || strncmp(row->hash, algo, (size_t)(eq - row->hash)) != 0
+        || strcmp(eq + 1, b64) != 0)
+        return fail(err, errcap, "%s: hash mismatch for %s: RECORD says %s, file has %s=%s", wheel,
+                    member, row->hash, algo, b64);
+    if (row->size[0] && strtoull(row->size, NULL, 10) != size)
+        return fail(err, errcap, "%s: size mismatch for %s: RECORD says %s, file has %llu", wheel,
+                    member, row->size, (unsigned long long)size);
+    return 0;
+}
+
+int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_installed *ins,
+                      char *err, size_t errcap)
+{
+    memset(ins, 0, sizeof *ins);
+    const char *lib_rel = w->root_is_purelib ? t->purelib : t->platlib;
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/%s", t->root, lib_rel);
+    ins->lib_dir = strdup(buf);
+    snprintf(buf, sizeof buf, "%s/%s/%s", t->root, lib_rel, w->distinfo);
+    ins->distinfo_dir = strdup(buf);
+
+    oldrow *old = NULL;
+    size_t nold = parse_record(w->record, &old);
+    qsort(old, nold, sizeof *old, cmp_oldrow);
+    script *scripts = NULL;
+    size_t nscripts = 0;
+    if (w->entry_points
+        && parse_entry_points(w->entry_points, &scripts, &nscripts, err, errcap) != 0) {
+        free_oldrows(old, nold);
+        return -1;
+    }
+    /* Versioned pip names are filtered for wrapper detection too. */
+    versioned_wrappers(&scripts, &nscripts, t->python_xy);
+
+    char python[PATH_MAX];
+    snprintf(python, sizeof python, "%s/%s/python", t->final_root, t->scripts);
+    mode_t um = current_umask();
+    struct archive *a = open_wheel(w->path, err, errcap);
+    if (!a)
+        goto bad;
+    struct archive_entry *e;
+    int r;
+    unsigned char *data = NULL;
+    size_t datacap = 0;
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *member = archive_entry_pathname(e);
+        if (!member || archive_entry_filetype(e) == AE_IFDIR
+            || member[strlen(member) - 1] == '/')
+            continue;
+        char *norm = norm_member(member);
+        if (!norm) {
+            fail(err, errcap, "%s: member %s would install outside the environment", w->path,
+                 member);
+            goto bad_a;
+        }
+        /* Destination: root files to lib_dir; <x>.data/<scheme>/<sub>. */
+        char dest_rel[PATH_MAX];
+        int is_script = 0;
+        const char *top_end = strchr(norm, '/');
+        if (top_end && top_end - norm >= 5 && strncmp(top_end - 5, ".data", 5) == 0) {
+            const char *scheme = top_end + 1;
+            const char *sub = strchr(scheme, '/');
+            if (!sub) {
+                fail(err, errcap, "%s: unexpected file %s (.data contents must be <scheme>/<path>)",
+                     w->path, member);
+                free(norm);
+                goto bad_a;
+            }
+            size_t sl = (size_t)(sub - scheme);
+            sub++;
+            const char *base = NULL;
+            char hdr[PATH_MAX];
+            if (sl == 7 && strncmp(scheme, "purelib", 7) == 0)
+                base = t->purelib;
+            else if (sl == 7 && strncmp(scheme, "platlib", 7) == 0)
+                base = t->platlib;
+            else if (sl == 7 && strncmp(scheme, "scripts", 7) == 0)
+                base = t->scripts, is_script = 1;
+            else if (sl == 7 && strncmp(scheme, "headers", 7) == 0) {
+                snprintf(hdr, sizeof hdr, "%s/%s", t->include, w->name);
+                base = hdr;
+            } else if (sl == 4 && strncmp(scheme, "data", 4) == 0)
+                base = "";
+            if (!base) {
+                fail(err, errcap, "%s: unknown scheme '%.*s' for %s (expected data, headers, "
+                     "platlib, purelib, scripts)", w->path, (int)sl, scheme, member);
+                free(norm);
+                goto bad_a;
+            }
+            const char *slash2 = strrchr(sub, '/');
+            if (is_script && is_wrapper_name(slash2 ? slash2 + 1 : sub, scripts, nscripts)) {
+                free(norm); /* setuptools' own wrapper: pip regenerates it */
+                continue;
+            }
+            if (snprintf(dest_rel, sizeof dest_rel, "%s%s%s", base, *base ? "/" : "", sub)
+                >= (int)sizeof dest_rel) {
+                fail(err, errcap, "%s: path too long: %s", w->path, member);
+                free(norm);
+                goto bad_a;
+            }
+        } else {
+            if (snprintf(dest_rel, sizeof dest_rel, "%s/%s", lib_rel, norm) >= (int)sizeof dest_rel) {
+                fail(err, errcap, "%s: path too long: %s", w->path, member);
+                free(norm);
+                goto bad_a;
+            }
+        }
+        free(norm);
+        char dest[PATH_MAX];
+        if (snprintf(dest, sizeof dest, "%s/%s", t->root, dest_rel) >= (int)sizeof dest) {
+            fail(err, errcap, "%s: path too long: %s", w->path, member);
+            goto bad_a;
+        }
+
+        oldrow key = {.path = (char *)member};
+        oldrow *row = bsearch(&key, old, nold, sizeof *old, cmp_oldrow);
+        const char *algo = "sha256";
+        char algobuf[32];
+        if (row && row->hash[0]) {
+            size_t al = strcspn(row->hash, "=");
+            snprintf(algobuf, sizeof algobuf, "%.*s", (int)al, row->hash);
+            algo = algobuf;
+        }
+        const EVP_MD *md = EVP_get_digestbyname(algo);
+        if (!md) {
+            fail(err, errcap, "%s: unknown hash algorithm '%s' in RECORD", w->path, algo);
+            goto bad_a;
+        }
+        /* Read the member (scripts are small; others are streamed via a
+         * growing buffer too, which keeps one code path). */
+        size_t len = 0;
+        const void *blk;
+        size_t bsz;
+        la_int64_t off;
+        int br;
+        while ((br = archive_read_data_block(a, &blk, &bsz, &off)) == ARCHIVE_OK) {
+            size_t end = (size_t)off + bsz;
+            if (end > datacap) {
+                size_t nc = datacap ? datacap : 65536;
+                while (nc < end)
+                    nc *= 2;
+                unsigned char *nd = realloc(data, nc);
+                if (!nd) {
+                    fail(err, errcap, "out of memory");
+                    goto bad_a;
+                }
+                data = nd, datacap = nc;
+            }
+            if ((size_t)off > len)
+                memset(data + len, 0, (size_t)off - len);
+            memcpy(data + off, blk, bsz);
+            if (end > len)
+                len = end;
+        }
+        if (br != ARCHIVE_EOF) {
+            fail(err, errcap, "%s: cannot read %s: %s", w->path, member, archive_error_string(a));
+            goto bad_a;
+        }
+        unsigned char dg[EVP_MAX_MD_SIZE];
+        unsigned dl = 0;
+        EVP_Digest(data ? data : (unsigned char *)"", len, dg, &dl, md, NULL);
+        if (verify(row, member, dg, dl, algo, len, w->path, err, errcap) != 0)
+            goto bad_a;
+
+        /* pip's fix_script(): "#!python" becomes the venv interpreter. */
+        const unsigned char *out = data ? data : (const unsigned char *)"";
+        size_t outlen = len;
+        char *fixed = NULL;
+        if (is_script && len >= 8 && memcmp(data, "#!python", 8) == 0) {
+            const unsigned char *nl = memchr(data, '\n', len);
+            size_t rest = nl ? len - (size_t)(nl + 1 - data) : 0;
+            size_t pl = strlen(python);
+            fixed = malloc(pl + 3 + rest + 1);
+            memcpy(fixed, "#!", 2);
+            memcpy(fixed + 2, python, pl);
+            fixed[2 + pl] = '\n';
+            if (rest)
+                memcpy(fixed + 3 + pl, nl + 1, rest);
+            out = (unsigned char *)fixed;
+            outlen = pl + 3 + rest;
+        }
+        char *mk = strdup(dest);
+        mkdirs_for(mk);
+        free(mk);
+        unlink(dest);
+        int fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            fail(err, errcap, "%s: %s", dest, strerror(errno));
+            free(fixed);
+            goto bad_a;
+        }
+        size_t done = 0;
+        while (done < outlen) {
+            ssize_t k = write(fd, out + done, outlen - done);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            done += (size_t)k;
+        }
+        mode_t m = archive_entry_perm(e);
+        int exec = archive_entry_filetype(e) == AE_IFREG && (m & 0111);
+        if (exec)
+            fchmod(fd, (0777 & ~um) | 0111);
+        if (close(fd) != 0 || done != outlen) {
+            fail(err, errcap, "%s: write failed", dest);
+            free(fixed);
+            goto bad_a;
+        }
+        char *rel = relpath(ins->lib_dir + strlen(t->root) + 1, dest_rel);
+        if (row && !row->matched) {
+            row->matched = 1;
+            row->newpath = rel;
+            if (fixed) {
+                uint8_t d[32];
+                s2n_sha256(out, outlen, d);
+                char h[64], sz[24];
+                record_digest(d, outlen, h, sizeof h, sz, sizeof sz);
+                row->newhash = strdup(h);
+                row->newsize = strdup(sz);
+            }
+        } else {
+            /* Not in the wheel's RECORD: recorded without a hash, as pip. */
+            add_row(ins, rel, "", "");
+            free(rel);
+        }
+        free(fixed);
+        size_t dl2 = strlen(dest);
+        if (dl2 > 3 && strcmp(dest + dl2 - 3, ".py") == 0) {
+            char **np = realloc(ins->pyfiles, (ins->npy + 1) * sizeof *np);
+            if (np) {
+                ins->pyfiles = np;
+                np[ins->npy++] = strdup(dest);
+            }
+        }
+    }
+    if (r != ARCHIVE_EOF) {
+        fail(err, errcap, "%s: broken wheel: %s", w->path, archive_error_string(a));
+        goto bad_a;
+    }
+    archive_read_free(a);
+    a = NULL;
+    free(data);
+    data = NULL;
+
+    for (size_t i = 0; i < nold; i++) {
+        oldrow *o = &old[i];
+        if (o->matched)
+            add_row(ins, o->newpath, o->newhash ? o->newhash : o->hash,
+                    o->newsize ? o->newsize : o->size);
+        else
+            add_row(ins, o->path, o->hash, o->size);
+    }
+
+    /* Console and GUI wrappers (distlib SCRIPT_TEMPLATE, mode |= 0555). */
+    for (size_t i = 0; i < nscripts; i++) {
+        char sb[PATH_MAX + 64];
+        size_t sl = shebang(python, sb, sizeof sb);
+        const char *attr = scripts[i].attr;
+        size_t il = strcspn(attr, ".");
+        char *text = NULL;
+        int n = asprintf(&text,
+                         "%.*s# -*- coding: utf-8 -*-\n"
+                         "import re\n"
+                         "import sys\n"
+                         "from %s import %.*s\n"
+                         "if __name__ == '__main__':\n"
+                         "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+                         "    sys.exit(%s())\n",
+                         (int)sl, sb, scripts[i].module, (int)il, attr, attr);
+        if (n < 0) {
+            fail(err, errcap, "out of memory");
+            goto bad;
+        }
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s/%s", t->root, t->scripts, scripts[i].name);
+        int rc = write_generated(ins, path, text, (size_t)n, ((0666 & ~um) | 0555) & 07777, err,
+                                 errcap);
+        free(text);
+        if (rc != 0)
+            goto bad;
+    }
+
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/INSTALLER", ins->distinfo_dir);
+    char inst[128];
+    int il = snprintf(inst, sizeof inst, "%s\n", t->installer ? t->installer : "s2nbuild");
+    if (write_generated(ins, path, inst, (size_t)il, 0666 & ~um, err, errcap) != 0)
+        goto bad;
+    if (t->requested) {
+        snprintf(path, sizeof path, "%s/REQUESTED", ins->distinfo_dir);
+        if (write_generated(ins, path, "", 0, 0666 & ~um, err, errcap) != 0)
+            goto bad;
+    }
+    free_oldrows(old, nold);
+    free_scripts(scripts, nscripts);
+    return 0;
+bad_a:
+    if (a)
+        archive_read_free(a);
+    free(data);
+bad:
+    free_oldrows(old, nold);
+    free_scripts(scripts, nscripts);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Byte-compiling and the final RECORD                                 */
+
+static const char compile_script[] =
+    "import compileall, contextlib, importlib.util, io, sys, warnings\n"
+    "out = []\n"
+    "with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():\n"
+    "    warnings.filterwarnings('ignore')\n"
+    "    for line in open(sys.argv[1], encoding='utf-8').read().splitlines():\n"
+    "        i, p = line.split('\\t', 1)\n"
+    "        if compileall.compile_file(p, force=True, quiet=True):\n"
+    "            out.append(i + '\\t' + importlib.util.cache_from_source(p))\n"
+    "sys.stdout.write('\\n'.join(out) + '\\n')\n";
+
+int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const char *tmpdir,
+                      const s2n_runner *runner, char *err, size_t errcap)
+{
+    char list[PATH_MAX];
+    snprintf(list, sizeof list, "%s/compile-%ld.txt", tmpdir, (long)getpid());
+    FILE *f = fopen(list, "w");
+    if (!f)
+        return fail(err, errcap, "%s: %s", list, strerror(errno));
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < ins[i].npy; k++) {
+            if (strchr(ins[i].pyfiles[k], '\n'))
+                continue;
+            fprintf(f, "%zu\t%s\n", i, ins[i].pyfiles[k]);
+            total++;
+        }
+    if (fclose(f) != 0) {
+        unlink(list);
+        return fail(err, errcap, "%s: write failed", list);
+    }
+    if (total == 0) {
+        unlink(list);
+        return 0;
+    }
+    const char *argv[] = {python, "-I", "-c", compile_script, list, NULL};
+    char *out = NULL;
+    size_t len = 0;
+    int rc = runner->run(runner->ctx, argv, &out, &len);
+    unlink(list);
+    if (rc != 0) {
+        free(out);
+        return fail(err, errcap, "byte-compiling with %s failed (exit %d)", python, rc);
+    }
+    for (char *p = out; p && *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        char *tab = strchr(p, '\t');
+        if (tab) {
+            size_t i = strtoul(p, NULL, 10);
+            if (i < n) {
+                char *rel = relpath(ins[i].lib_dir, tab + 1);
+                add_row(&ins[i], rel, "", "");
+                free(rel);
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    free(out);
+    return 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const s2n_record_row *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    if (!c)
+        c = strcmp(x->hash, y->hash);
+    if (!c)
+        c = strcmp(x->size, y->size);
+    return c;
+}
+
+/* Python's csv.writer (excel dialect): quote when needed, CRLF. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int s2n_installed_finish(s2n_installed *ins, char *err, size_t errcap)
+{
+    qsort(ins->rows, ins->nrows, sizeof *ins->rows, cmp_row);
+    char path[PATH_MAX], tmp[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/RECORD", ins->distinfo_dir);
+    snprintf(tmp, sizeof tmp, "%s.s2n-tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return fail(err, errcap, "%s: %s", tmp, strerror(errno));
+    for (size_t i = 0; i < ins->nrows; i++) {
+        csv_field(f, ins->rows[i].path);
+        fputc(',', f);
+        csv_field(f, ins->rows[i].hash);
+        fputc(',', f);
+        csv_field(f, ins->rows[i].size);
+        fputs("\r\n", f);
+    }
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return fail(err, errcap, "%s: write failed", path);
+    }
+    return 0;
+}
+
+void s2n_installed_free(s2n_installed *ins)
+{
+    for (size_t i = 0; i < ins->nrows; i++) {
+        free(ins->rows[i].path);
+        free(ins->rows[i].hash);
+        free(ins->rows[i].size);
+    }
+    free(ins->rows);
+    s2n_strv_free(ins->pyfiles, ins->npy);
+    free(ins->lib_dir);
+    free(ins->distinfo_dir);
+    memset(ins, 0, sizeof *ins);
+}

@@ -1,0 +1,43 @@
+/*
+ * The native install path: decide whether a requirement set can be
+ * installed without pip (every requirement pinned with ==, a compatible
+ * wheel for each in a local source, hashes right, Requires-Dist closed
+ * within the set), then install the wheels.
+ */
+#ifndef S2N_VENV_NATIVE_H
+#define S2N_VENV_NATIVE_H
+
+#include "plugins/common/pyinfo.h"
+#include "plugins/common/requirements.h"
+#include "plugins/common/wheel_install.h"
+#include "plugins/venv/finder.h"
+
+typedef struct s2n_native_item {
+    s2n_wheel_info info;
+    char *norm;
+    char *version;
+    char **extras;
+    size_t nextras;
+} s2n_native_item;
+
+typedef struct s2n_native_plan {
+    s2n_native_item *items;
+    size_t n;
+} s2n_native_plan;
+
+enum { S2N_PLAN_OK = 0, S2N_PLAN_FALLBACK = 1, S2N_PLAN_ERROR = -1 };
+
+/* S2N_PLAN_OK with a plan, S2N_PLAN_FALLBACK with the reason pip is
+ * needed, or S2N_PLAN_ERROR with a message (hash mismatch, no compatible
+ * wheel, broken wheel). */
+int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
+                         s2n_native_plan *plan, char *msg, size_t msgcap);
+void s2n_native_plan_free(s2n_native_plan *plan);
+
+/* Install every wheel of the plan into t; byte-compile with `python`
+ * when compile != 0.  0 or -1 with a message. */
+int s2n_native_install(const s2n_native_plan *plan, const s2n_wheel_target *t,
+                       const s2n_pyinfo *py, int compile, const char *tmpdir,
+                       const s2n_runner *runner, char *err, size_t errcap);
+
+#endif
