@@ -245,7 +245,8 @@ struct s2n_host {
     const char *(*stage_dir)(s2n_stage *st); /* private scratch + outputs,
                                                 under .s2nbuild/runs/<id>/  */
     const char *(*state_dir)(s2n_stage *st); /* .s2nbuild/ of the workspace  */
-    /* The stage's environment (pipeline env < stage env < process env). */
+    /* The stage's environment: its `env:` over the pipeline's `env:` over
+     * the environment s2nbuild was started with. */
     const char *(*getenv)(s2n_stage *st, const char *name);
     /* Resolve `path` against the workdir into host memory. */
     const char *(*resolve)(s2n_stage *st, const char *path);

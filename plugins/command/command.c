@@ -19,11 +19,30 @@ static const s2n_option command_options[] = {
      .help = "globs, relative to the workdir, of files to declare as artifacts"},
     {.name = "ok_codes", .kind = S2N_KIND_LIST, .default_value = "[0]",
      .help = "exit codes that count as success"},
+    {.name = "retry_codes", .kind = S2N_KIND_LIST,
+     .help = "exit codes that mean a transient failure, retried with the stage's `retries:`"},
     {.name = NULL},
 };
 
+static int codes_valid(s2n_stage *st, const s2n_host *h, const char *option)
+{
+    const s2n_value *codes = h->option(st, option);
+    for (size_t i = 0; i < h->value_len(codes); i++) {
+        const char *s = h->value_str(h->value_at(codes, i));
+        char *end = NULL;
+        long n = s ? strtol(s, &end, 10) : -1;
+        if (!s || !*s || *end || n < 0 || n > 255) {
+            h->error(st, option, "item %zu: expected an exit code from 0 to 255", i + 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int command_validate(s2n_stage *st, const s2n_host *h)
 {
+    if (!codes_valid(st, h, "ok_codes") || !codes_valid(st, h, "retry_codes"))
+        return S2N_ERROR;
     const s2n_value *run = h->option(st, "run");
     if (h->value_kind(run) == S2N_KIND_MAP) {
         h->error(st, "run", "expected a command string or a list of arguments, not a mapping");
@@ -61,9 +80,9 @@ static const char **command_argv(s2n_stage *st, const s2n_host *h)
     return argv;
 }
 
-static int exit_code_ok(s2n_stage *st, const s2n_host *h, int code)
+static int code_in(s2n_stage *st, const s2n_host *h, const char *option, int code)
 {
-    const s2n_value *ok = h->option(st, "ok_codes");
+    const s2n_value *ok = h->option(st, option);
     for (size_t i = 0; i < h->value_len(ok); i++) {
         const char *s = h->value_str(h->value_at(ok, i));
         if (s && code == atoi(s))
@@ -100,7 +119,8 @@ static int command_run(s2n_stage *st, const s2n_host *h)
     int code = h->spawn(st, &spec, NULL, NULL);
     if (code < 0)
         return S2N_ERROR;
-    if (!exit_code_ok(st, h, code)) {
+    if (!code_in(st, h, "ok_codes", code)) {
+        h->set_retryable(st, code_in(st, h, "retry_codes", code));
         if (code > 128)
             h->set_message(st, "command killed by signal %d", code - 128);
         else
