@@ -407,8 +407,11 @@ static int spec_walk(const char *spec, const s2n_pver *cand)
                 return -1;
         }
         p += len;
-        if (*p == ',')
+        if (*p == ',') {
             p++;
+            if (!p[strspn(p, " \t")])
+                return -1; /* a trailing comma names no clause */
+        }
     }
     return result;
 }

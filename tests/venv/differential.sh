@@ -1,0 +1,56 @@
+#!/bin/sh
+# venv plugin, differential: the same wheels (the fixtures plus Debian's
+# pip and setuptools wheels) installed by the real pip and by the native
+# installer give the same files, contents, modes and RECORD rows
+# (INSTALLER/REQUESTED/direct_url and .pyc bytes aside), the same
+# `pip list` / `pip check`, and `pip uninstall` leaves both empty.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/venv/wheels.sh"
+PY=/usr/bin/python3
+venv_build_wheels || { not_ok "building the fixture wheels"; finish; }
+cd "$TMP" || exit 1
+pip_in() { v=$1; shift; "$PY" -m pip --disable-pip-version-check --python "$v/bin/python" "$@"; }
+pipw=$(ls /usr/share/python-wheels/pip-*.whl | head -1)
+stw=$(ls /usr/share/python-wheels/setuptools-*.whl | head -1)
+pipv=$(basename "$pipw" | cut -d- -f2)
+stv=$(basename "$stw" | cut -d- -f2)
+cat > req.txt <<REQ
+alpha[fast]==1.0
+beta==1.0
+gamma-lib==0.5
+pip==$pipv
+setuptools==$stv
+REQ
+
+"$PY" -m venv --without-pip "$TMP/bypip" >/dev/null 2>&1
+expect_rc "pip installs the set" 0 pip_in "$TMP/bypip" install --root-user-action=ignore --no-index \
+    -f "$WHEELS" -f /usr/share/python-wheels -r req.txt
+expect_rc "native install of the same set" 0 "$S2N" stage venv path="$TMP/native" requirements=req.txt \
+    find_links="$WHEELS" find_links=/usr/share/python-wheels no_index=true
+contains "it was native" "$OUT" "installed 5 wheel(s) natively"
+
+OUT=$("$PY" "$top_srcdir/tests/venv/compare.py" "$TMP/bypip" "$TMP/native" 2>&1)
+if [ $? -eq 0 ]; then ok "same files, contents, modes and RECORD rows"; else not_ok "environments differ" "$OUT"; fi
+contains "compared a real number of files" "$OUT" "files compared, 0 differences"
+
+a=$(pip_in "$TMP/bypip" list 2>&1); b=$(pip_in "$TMP/native" list 2>&1)
+if [ "$a" = "$b" ]; then ok "pip list identical"; else not_ok "pip list differs" "$a
+---
+$b"; fi
+expect_rc "pip check (native)" 0 pip_in "$TMP/native" check
+a=$("$TMP/bypip/bin/python" -c 'import importlib.metadata as m; print(sorted((d.metadata["Name"], d.version, sorted(str(f) for f in d.files if f.suffix != ".pyc" and f.name not in ("INSTALLER", "REQUESTED"))) for d in m.distributions()))' 2>&1)
+b=$("$TMP/native/bin/python" -c 'import importlib.metadata as m; print(sorted((d.metadata["Name"], d.version, sorted(str(f) for f in d.files if f.suffix != ".pyc" and f.name not in ("INSTALLER", "REQUESTED"))) for d in m.distributions()))' 2>&1)
+if [ "$a" = "$b" ]; then ok "importlib.metadata identical"; else not_ok "importlib.metadata differs" "$a
+---
+$b"; fi
+got=$("$TMP/native/bin/pip3" --version 2>&1)
+contains "the natively installed pip runs from its versioned wrapper" "$got" "pip $pipv from $TMP/native/lib/python3.11/site-packages/pip"
+
+for v in bypip native; do
+    expect_rc "pip uninstall everything ($v)" 0 pip_in "$TMP/$v" uninstall -y alpha beta gamma-lib setuptools pip
+done
+a=$(cd "$TMP/bypip" && find . -not -type d | grep -v '^./bin/activate\|^./bin/Activate\|^./pyvenv.cfg\|^./bin/python\|^./lib64$' | sort)
+b=$(cd "$TMP/native" && find . -not -type d | grep -v '^./bin/activate\|^./pyvenv.cfg\|^./bin/python\|^./lib64$' | sort)
+if [ -z "$a" ] && [ -z "$b" ]; then ok "uninstall leaves both empty"; else not_ok "files left after uninstall" "pip: $a
+native: $b"; fi
+finish

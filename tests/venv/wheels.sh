@@ -1,0 +1,23 @@
+# Sourced by the venv tests: builds the fixture wheels once per build tree
+# (real setuptools through `pip wheel`, sources copied so the source tree
+# stays clean) into $WHEELS, and puts Debian's own wheels beside them.
+# A lock keeps parallel test scripts from building twice.
+WHEELS="$top_builddir/tests/venv/wheels"
+venv_build_wheels() {
+    mkdir -p "$top_builddir/tests/venv"
+    (
+        flock 9
+        if [ ! -f "$WHEELS/.done" ]; then
+            rm -rf "$WHEELS" "$WHEELS.src"
+            mkdir -p "$WHEELS" "$WHEELS.src"
+            for p in alpha beta gamma; do
+                cp -R "$top_srcdir/tests/venv/fixtures/$p" "$WHEELS.src/$p"
+                chmod -R u+w "$WHEELS.src/$p"
+                "$PYTHON3" -m pip wheel --disable-pip-version-check --no-index --no-deps \
+                    --no-build-isolation -q -w "$WHEELS" "$WHEELS.src/$p" >/dev/null 2>&1 || exit 1
+            done
+            rm -rf "$WHEELS.src"
+            touch "$WHEELS/.done"
+        fi
+    ) 9>"$top_builddir/tests/venv/.wheels.lock"
+}
