@@ -1029,7 +1029,8 @@ int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const ch
         unlink(list);
         return 0;
     }
-    const char *argv[] = {python, "-I", "-c", compile_script, list, NULL};
+    /* -S: compileall needs no site; it saves the startup of site. */
+    const char *argv[] = {python, "-I", "-S", "-c", compile_script, list, NULL};
     char *out = NULL;
     size_t len = 0;
     int rc = runner->run(runner->ctx, argv, &out, &len);
