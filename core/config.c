@@ -154,10 +154,25 @@ static char *abs_dir_of(const char *file)
 
 int pipeline_load(pipeline *p, const char *file, diag *d)
 {
+    size_t len;
+    char *buf = read_file(file, &len);
+    if (!buf) {
+        memset(p, 0, sizeof *p);
+        p->file = xstrdup(file);
+        diag_take(d, xasprintf("%s: cannot read: %s", file, strerror(errno)));
+        return -1;
+    }
+    int rc = pipeline_parse(p, file, buf, len, d);
+    free(buf);
+    return rc;
+}
+
+int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, diag *d)
+{
     memset(p, 0, sizeof *p);
     p->file = xstrdup(file);
     char *err = NULL;
-    p->root = yaml_load_file(p->file, &err);
+    p->root = yaml_load_buffer(p->file, buf, len, &err);
     if (!p->root) {
         diag_take(d, err);
         return -1;

@@ -63,7 +63,7 @@ void pipeline_check_graph(pipeline *p, diag *d)
             }
         names[nn++] = s->name;
     }
-    int bad = 0;
+    int bad = nn < n; /* a stage without a name was reported already */
     for (size_t i = 0; i < n; i++) {
         stage_def *s = &p->stages[i];
         s2n_value *needs = value_get(s->node, "needs");

@@ -80,6 +80,8 @@ static int by_position(const void *a, const void *b)
 
 void diag_print(const diag *d, FILE *out)
 {
+    if (!d->n)
+        return;
     char **sorted = xcalloc(d->n + 1, sizeof *sorted);
     memcpy(sorted, d->msgs, d->n * sizeof *sorted);
     /* qsort is not stable; messages at one position are rare and equal */

@@ -1,8 +1,8 @@
 /*
  * The function table handed to plugins, and the stage child's side of a
  * run.  Everything a plugin does through the host lands either in the
- * stage's log (stdout/stderr, captured by the runner) or in result.json in
- * the stage directory, which the runner reads back when the child ends.
+ * stage's log (stdout/stderr, captured by the runner) or in the result
+ * message the child sends on its control channel just before it ends.
  */
 #include "config.h"
 #include "core/interp.h"
@@ -230,7 +230,16 @@ static const char *h_value_where(const s2n_value *v)
 static const char *h_stage_name(s2n_stage *st) { return st->def->name; }
 static const char *h_workspace(s2n_stage *st) { return st->run->p->workspace; }
 static const char *h_workdir(s2n_stage *st) { return st->def->workdir; }
-static const char *h_stage_dir(s2n_stage *st) { return st->sr ? st->sr->dir : st->run->dir; }
+/* Made on first use: most stages never need one, and creating inodes is
+ * a large part of a small stage's cost. */
+static const char *h_stage_dir(s2n_stage *st)
+{
+    if (!st->sr)
+        return st->run->dir;
+    if (mkdir_p(st->sr->dir, 0755) != 0)
+        h_log(st, S2N_LOG_ERROR, "cannot create %s: %s", st->sr->dir, strerror(errno));
+    return st->sr->dir;
+}
 static const char *h_state_dir(s2n_stage *st) { return st->run->state_dir; }
 
 static const char *h_getenv(s2n_stage *st, const char *name)
@@ -353,6 +362,30 @@ const char *stage_lookup(run *r, stage_def *def, const char *name)
 
 /* ----------------------------------------------------------- processes */
 
+/* One control message: type byte, u32 length, bytes (see runner.c). */
+static void ctl_send(s2n_stage *st, char type, const char *data, size_t len)
+{
+    if (st->ctl_fd < 0)
+        return;
+    uint32_t n = (uint32_t)len;
+    strbuf b = {0};
+    sb_add(&b, &type, 1);
+    sb_add(&b, (const char *)&n, sizeof n);
+    sb_add(&b, data, len);
+    const char *p = b.s;
+    size_t left = b.len;
+    while (left) {
+        ssize_t w = write(st->ctl_fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        p += w;
+        left -= (size_t)w;
+    }
+    sb_free(&b);
+}
+
 static void h_add_secret(s2n_stage *st, const char *secret)
 {
     if (!secret || !*secret)
@@ -360,14 +393,7 @@ static void h_add_secret(s2n_stage *st, const char *secret)
     mask_add(st->run->mask, secret);
     /* Tell the runner before any output that may contain it: the runner
      * drains this channel before it reads the output pipe. */
-    if (st->ctl_fd >= 0) {
-        uint32_t n = (uint32_t)strlen(secret);
-        strbuf b = {0};
-        sb_add(&b, (const char *)&n, sizeof n);
-        sb_add(&b, secret, n);
-        (void)!write(st->ctl_fd, b.s, b.len);
-        sb_free(&b);
-    }
+    ctl_send(st, CTL_SECRET, secret, strlen(secret));
 }
 
 static void set_env_list(const char *const *env)
@@ -620,14 +646,9 @@ static void write_result(s2n_stage *st, int rc)
     json_object_set_new(st->result, "returned", json_true());
     json_object_set_new(st->result, "result", json_integer(rc));
     char *s = json_dumps(st->result, JSON_COMPACT);
-    char *masked = mask_apply(st->run->mask, s, strlen(s), NULL);
-    char *path = path_join(st->sr->dir, "result.json");
-    if (write_file_atomic(path, masked, strlen(masked)) != 0) {
-        char *m = xasprintf("cannot write %s: %s", path, strerror(errno));
-        emit(st, "error: ", m);
-        free(m);
-    }
-    free(path);
+    size_t n;
+    char *masked = mask_apply(st->run->mask, s, strlen(s), &n);
+    ctl_send(st, CTL_RESULT, masked, n);
     free(masked);
     free(s);
 }

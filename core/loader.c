@@ -459,7 +459,8 @@ void registry_scan(registry *r, strvec *errs)
     for (size_t i = 0; i < r->dirs.n; i++) {
         strvec files = {0};
         list_files(r->dirs.v[i], &files);
-        qsort(files.v, files.n, sizeof *files.v, cmp_str);
+        if (files.n)
+            qsort(files.v, files.n, sizeof *files.v, cmp_str);
         for (size_t k = 0; k < files.n; k++) {
             char *t = type_of_file(files.v[k]);
             if (!t || sv_contains(&types, t)) {

@@ -143,6 +143,7 @@ static void free_run(run *r)
     for (size_t i = 0; i < r->n; i++) {
         stage_run *sr = &r->st[i];
         free(sr->message);
+        free(sr->result);
         free(sr->log_path);
         free(sr->dir);
         sb_free(&sr->line);

@@ -42,6 +42,8 @@ typedef struct pipeline {
 /* Parse a pipeline file into *p; problems go to d.  Returns 0 when the
  * file could be read as a pipeline at all (d may still hold errors). */
 int pipeline_load(pipeline *p, const char *file, diag *d);
+/* The same from a buffer; `file` names it in messages. */
+int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, diag *d);
 /* Build a one-stage pipeline from `TYPE key=value ...`. */
 int pipeline_from_args(pipeline *p, const char *type, int argc, char **argv, diag *d);
 /* Check names, needs, cycles; compute order. */

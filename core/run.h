@@ -43,10 +43,11 @@ typedef struct stage_run {
     pid_t pid;
     int out_fd, ctl_fd;
     double start, end, deadline, kill_at, retry_at;
-    int attempts, retryable, term_sent, timed_out, exited;
+    int attempts, retryable, term_sent, timed_out, exited, log_started;
     int status;      /* waitpid status                                */
     strbuf line;     /* partial output line                           */
     strbuf ctl;      /* partial control message                       */
+    char *result;    /* the result JSON the child sent, if it did     */
     FILE *log;
     char *log_path, *dir;
     artifact_rec *arts;
@@ -71,6 +72,10 @@ typedef struct run {
     int abort_signal;
     int exit_code;
 } run;
+
+/* Messages from a stage child on its control channel. */
+#define CTL_SECRET 'S' /* a secret to mask from now on */
+#define CTL_RESULT 'R' /* the result JSON, sent last     */
 
 /* runner.c */
 int runner_run(run *r);

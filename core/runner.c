@@ -62,10 +62,24 @@ static double kill_grace(void)
 
 /* ------------------------------------------------------------- output */
 
+/* The log is created with the first line of output: a quiet stage costs
+ * no file. */
+static void open_log(run *r, stage_run *sr)
+{
+    (void)r;
+    if (sr->log)
+        return;
+    sr->log = fopen(sr->log_path, sr->log_started ? "a" : "w");
+    if (sr->log && !sr->log_started && sr->attempts > 1)
+        fprintf(sr->log, "--- attempt %d ---\n", sr->attempts);
+    sr->log_started = 1;
+}
+
 static void emit_line(run *r, stage_run *sr, const char *line, size_t len)
 {
     size_t mlen;
     char *m = mask_apply(r->mask, line, len, &mlen);
+    open_log(r, sr);
     if (sr->log) {
         fwrite(m, 1, mlen, sr->log);
         fputc('\n', sr->log);
@@ -127,17 +141,23 @@ static void drain_ctl(run *r, stage_run *sr)
         }
         sb_add(&sr->ctl, buf, (size_t)n);
     }
-    /* messages: u32 length + secret */
+    /* messages: type byte, u32 length, bytes */
     size_t off = 0;
-    while (sr->ctl.len - off >= 4) {
+    while (sr->ctl.len - off >= 5) {
+        char type = sr->ctl.s[off];
         uint32_t len;
-        memcpy(&len, sr->ctl.s + off, 4);
-        if (sr->ctl.len - off - 4 < len)
+        memcpy(&len, sr->ctl.s + off + 1, 4);
+        if (sr->ctl.len - off - 5 < len)
             break;
-        char *sec = xstrndup(sr->ctl.s + off + 4, len);
-        mask_add(r->mask, sec);
-        free(sec);
-        off += 4 + len;
+        char *msg = xstrndup(sr->ctl.s + off + 5, len);
+        if (type == CTL_SECRET) {
+            mask_add(r->mask, msg);
+            free(msg);
+        } else {
+            free(sr->result);
+            sr->result = msg;
+        }
+        off += 5 + len;
     }
     if (off) {
         memmove(sr->ctl.s, sr->ctl.s + off, sr->ctl.len - off);
@@ -166,36 +186,28 @@ static void drain_out(run *r, stage_run *sr)
 
 /* -------------------------------------------------------------- start */
 
-static void open_log(run *r, stage_run *sr)
-{
-    if (!sr->log_path) {
-        sr->log_path = xasprintf("%s/%s.log", r->dir, sr->def->name);
-        sr->dir = xasprintf("%s/%s", r->dir, sr->def->name);
-    }
-    mkdir_p(sr->dir, 0755);
-    if (!sr->log)
-        sr->log = fopen(sr->log_path, sr->attempts > 1 ? "a" : "w");
-    if (sr->log && sr->attempts > 1)
-        fprintf(sr->log, "--- attempt %d ---\n", sr->attempts);
-}
 
-static void close_inherited(int keep1, int keep2)
+/* The stage child keeps 0-2 and its control fd (moved to 3). */
+static void close_inherited(void)
 {
+    if (close_range(4, ~0U, 0) == 0)
+        return;
     long max = sysconf(_SC_OPEN_MAX);
-    if (max < 0 || max > 65536)
-        max = 65536;
-    for (int fd = 3; fd < max; fd++)
-        if (fd != keep1 && fd != keep2)
-            close(fd);
+    for (int fd = 4; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+        close(fd);
 }
 
 static int start_stage(run *r, stage_run *sr)
 {
     sr->attempts++;
-    open_log(r, sr);
-    char *res = xasprintf("%s/result.json", sr->dir);
-    unlink(res);
-    free(res);
+    if (!sr->log_path) {
+        sr->log_path = xasprintf("%s/%s.log", r->dir, sr->def->name);
+        sr->dir = xasprintf("%s/%s", r->dir, sr->def->name);
+    }
+    if (sr->log && sr->attempts > 1)
+        fprintf(sr->log, "--- attempt %d ---\n", sr->attempts);
+    free(sr->result);
+    sr->result = NULL;
     int out[2], ctl[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(ctl, O_CLOEXEC) != 0) {
         sr->outcome = OUT_ERROR;
@@ -226,8 +238,9 @@ static int start_stage(run *r, stage_run *sr)
         dup2(nul, 0);
         dup2(out[1], 1);
         dup2(out[1], 2);
-        int cfd = fcntl(ctl[1], F_DUPFD_CLOEXEC, 3);
-        close_inherited(cfd, -1);
+        int cfd = ctl[1] == 3 ? 3 : dup2(ctl[1], 3);
+        fcntl(cfd, F_SETFD, FD_CLOEXEC); /* not for the plugin's processes */
+        close_inherited();
         setvbuf(stdout, NULL, _IOLBF, 0);
         host_child_main(r, sr, cfd);
     }
@@ -251,10 +264,8 @@ static int start_stage(run *r, stage_run *sr)
 
 static void read_result(run *r, stage_run *sr, int *returned, int *rc)
 {
-    char *path = xasprintf("%s/result.json", sr->dir);
     json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    free(path);
+    json_t *j = sr->result ? json_loads(sr->result, 0, &je) : NULL;
     *returned = 0;
     if (!j)
         return;

@@ -230,8 +230,9 @@ int mkdir_p(const char *path, mode_t mode)
     return rc != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Write to a temp file beside the target, fsync, rename: a reader sees the
- * old file or the new one, never half of one. */
+/* Write to a temp file beside the target, then rename: a reader sees the
+ * old file or the new one, never half of one.  No fsync: run records and
+ * stage results need atomicity, not durability across power loss. */
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -251,8 +252,6 @@ int write_file_atomic(const char *path, const void *data, size_t len)
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) != 0 && errno != EINVAL)
-        goto fail;
     if (close(fd) != 0) {
         fd = -1;
         goto fail;

@@ -49,7 +49,7 @@ static s2n_value *convert(conv *c, yaml_node_t *node, int depth)
     case YAML_SEQUENCE_NODE: {
         s2n_value *v = value_new(S2N_KIND_LIST, c->file, line, col);
         for (yaml_node_item_t *it = node->data.sequence.items.start;
-             it < node->data.sequence.items.top; it++) {
+             it < node->data.sequence.items.top && !c->err; it++) {
             s2n_value *item = convert(c, yaml_document_get_node(c->doc, *it), depth + 1);
             if (!item)
                 break;
@@ -60,7 +60,7 @@ static s2n_value *convert(conv *c, yaml_node_t *node, int depth)
     case YAML_MAPPING_NODE: {
         s2n_value *v = value_new(S2N_KIND_MAP, c->file, line, col);
         for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
-             p < node->data.mapping.pairs.top; p++) {
+             p < node->data.mapping.pairs.top && !c->err; p++) {
             yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
             int kl = (int)kn->start_mark.line + 1, kc = (int)kn->start_mark.column + 1;
             if (kn->type != YAML_SCALAR_NODE) {

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Builds the fuzz targets with clang (libFuzzer + ASan + UBSan) and runs
+# each for a short while on its checked-in seed corpus.  Every crash found
+# is kept under tests/fuzz/regressions/<target>/ and replayed by this script.
+#   tests/fuzz/run.sh OUTDIR [SECONDS]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$top/_build/fuzz}
+secs=${2:-${S2N_FUZZ_SECONDS:-30}}
+mkdir -p "$out"
+cat > "$out/config.h" <<H
+#define _GNU_SOURCE 1
+#define PACKAGE_VERSION "fuzz"
+H
+CC=${CC:-clang}
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I"$out" -I"$top" -I"$top/include" $(pkg-config --cflags yaml-0.1 jansson libcrypto))
+libs=($(pkg-config --libs yaml-0.1 jansson libcrypto) -lltdl)
+core=(util value yaml diag config dag args interp)
+srcs=(); for c in "${core[@]}"; do srcs+=("$top/core/$c.c"); done
+
+status=0
+for target in pipeline; do
+  bin=$out/fuzz_$target
+  "$CC" "${flags[@]}" -include "$out/config.h" -o "$bin" "$top/tests/fuzz/fuzz_$target.c" "${srcs[@]}" "${libs[@]}"
+  work=$out/corpus-$target; mkdir -p "$work"
+  regress=$top/tests/fuzz/regressions/$target
+  if [ -d "$regress" ] && ls "$regress"/* >/dev/null 2>&1; then
+    "$bin" "$regress"/* >/dev/null 2>&1 || { echo "fuzz $target: a regression input crashes again"; status=1; }
+  fi
+  echo "fuzz $target: ${secs}s"
+  if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+       -artifact_prefix="$out/crash-$target-" "$work" "$top/tests/fuzz/corpus/$target" >"$out/$target.log" 2>&1; then
+    echo "fuzz $target: crash found; input kept as $out/crash-$target-* (add it to $regress)"
+    tail -30 "$out/$target.log"; status=1
+  else
+    grep -E '^Done|stat::number_of_executed_units' "$out/$target.log" | tail -1 || tail -2 "$out/$target.log"
+  fi
+done
+exit $status
