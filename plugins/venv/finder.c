@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "plugins/venv/finder.h"
+#include "plugins/venv/fetch.h"
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/venv_pep508.h"
 
@@ -174,8 +175,12 @@ static void add_file(s2n_distfile **v, size_t *n, const char *dir, const char *n
     if (s2n_distfile_parse(name, &d) != 0)
         return;
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    d.path = strdup(path);
+    if (is_remote(dir)) {
+        d.url = strdup(dir); /* the full URL of the file */
+    } else {
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        d.path = strdup(path);
+    }
     d.sha256 = sha256 ? strdup(sha256) : NULL;
     d.requires_python = requires_python ? strdup(requires_python) : NULL;
     s2n_distfile *nv = realloc(*v, (*n + 1) * sizeof *nv);
@@ -249,7 +254,71 @@ static char *attr(const char *tag, const char *end, const char *name)
     return NULL;
 }
 
-/* Anchors of a local HTML page; files are resolved against its folder. */
+/* Anchors of a PEP 503 page.  `base` is the page's folder (local) or its
+ * URL (remote); links are resolved against it. */
+static void parse_page(char *html, const char *base, int remote, s2n_distfile **v, size_t *n)
+{
+    for (char *p = html; (p = strcasestr(p, "<a")) != NULL; p++) {
+        if (!isspace((unsigned char)p[2]))
+            continue;
+        char *end = strchr(p, '>');
+        if (!end)
+            break;
+        char *href = attr(p, end, "href");
+        char *rp = attr(p, end, "data-requires-python");
+        if (href) {
+            char *frag = strchr(href, '#');
+            char *sha = NULL;
+            if (frag) {
+                *frag++ = '\0';
+                if (strncmp(frag, "sha256=", 7) == 0)
+                    sha = frag + 7;
+            }
+            char *path = NULL;
+            if (remote) {
+                path = s2n_url_join(base, href);
+                if (path && !is_remote(path)) {
+                    char *local = file_url_path(path);
+                    free(path);
+                    path = local;
+                }
+            } else if (is_remote(href)) {
+                path = strdup(href);
+            } else if (strncmp(href, "file://", 7) == 0) {
+                path = file_url_path(href);
+            } else if (href[0] == '/') {
+                path = strdup(href);
+            } else {
+                path = malloc(strlen(base) + strlen(href) + 2);
+                sprintf(path, "%s/%s", base, href);
+            }
+            if (path && is_remote(path)) {
+                /* name from the last path segment, URL kept whole */
+                char *q = strchr(path, '?');
+                if (q)
+                    *q = '\0';
+                char *slash = strrchr(path, '/');
+                char *dec = slash ? file_url_path(slash + 1) : NULL;
+                if (dec)
+                    add_file(v, n, path, dec, sha, rp);
+                free(dec);
+            } else if (path) {
+                char *slash = strrchr(path, '/');
+                if (slash) {
+                    *slash = '\0';
+                    char *dec = file_url_path(slash + 1);
+                    add_file(v, n, path, dec ? dec : slash + 1, sha, rp);
+                    free(dec);
+                }
+            }
+            free(path);
+        }
+        free(href);
+        free(rp);
+        p = end;
+    }
+}
+
 static void scan_page(const char *page, s2n_distfile **v, size_t *n)
 {
     FILE *fp = fopen(page, "rb");
@@ -277,47 +346,58 @@ static void scan_page(const char *page, s2n_distfile **v, size_t *n)
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
-    for (char *p = html; (p = strcasestr(p, "<a")) != NULL; p++) {
-        if (!isspace((unsigned char)p[2]))
-            continue;
-        char *end = strchr(p, '>');
-        if (!end)
-            break;
-        char *href = attr(p, end, "href");
-        char *rp = attr(p, end, "data-requires-python");
-        if (href) {
-            char *frag = strchr(href, '#');
-            char *sha = NULL;
-            if (frag) {
-                *frag++ = '\0';
-                if (strncmp(frag, "sha256=", 7) == 0)
-                    sha = frag + 7;
-            }
-            char *path = NULL;
-            if (is_remote(href)) {
-                /* a remote file named by a local page: not ours */
-            } else if (strncmp(href, "file://", 7) == 0) {
-                path = file_url_path(href);
-            } else if (href[0] == '/') {
-                path = strdup(href);
-            } else {
-                path = malloc(strlen(dir) + strlen(href) + 2);
-                sprintf(path, "%s/%s", dir, href);
-            }
-            if (path) {
-                char *base = strrchr(path, '/');
-                *base++ = '\0';
-                char *dec = file_url_path(base);
-                add_file(v, n, path, dec ? dec : base, sha, rp);
-                free(dec);
-            }
-            free(path);
-        }
-        free(href);
-        free(rp);
-        p = end;
-    }
+    parse_page(html, dir, 0, v, n);
     free(html);
+}
+
+long s2n_finder_remote_files(s2n_finder *f, const char *norm, s2n_distfile **out, char *err,
+                             size_t errcap)
+{
+    s2n_distfile *v = NULL;
+    size_t n = 0;
+    int bad = 0;
+    for (size_t i = 0; i < f->nindexes + f->nlinks && !bad; i++) {
+        int is_index = i < f->nindexes;
+        const char *src = is_index ? f->indexes[i] : f->links[i - f->nindexes];
+        if (!is_remote(src))
+            continue;
+        char *url = NULL;
+        if (is_index) {
+            size_t l = strlen(src);
+            if (asprintf(&url, "%s%s%s/", src, l && src[l - 1] == '/' ? "" : "/", norm) < 0)
+                url = NULL;
+        } else
+            url = strdup(src);
+        char *body = NULL, *final = NULL;
+        size_t len;
+        if (!url || s2n_fetch_text(url, &body, &len, &final, err, errcap) != 0) {
+            /* a project missing from an index is a 404: not an error */
+            if (is_index && strstr(err, "HTTP 404"))
+                err[0] = '\0';
+            else
+                bad = 1;
+        } else {
+            parse_page(body, final, 1, &v, &n);
+        }
+        free(url);
+        free(body);
+        free(final);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].norm, norm) == 0)
+            v[k++] = v[i];
+        else
+            s2n_distfiles_free(&v[i], 1);
+    }
+    if (bad) {
+        s2n_distfiles_free(v, k);
+        free(v);
+        *out = NULL;
+        return -1;
+    }
+    *out = v;
+    return (long)k;
 }
 
 static void scan_link(const char *link, s2n_distfile **v, size_t *n)
@@ -355,7 +435,8 @@ static void scan_links(s2n_finder *f)
 static s2n_distfile copy_file(const s2n_distfile *s)
 {
     s2n_distfile d = *s;
-    d.path = strdup(s->path);
+    d.path = s->path ? strdup(s->path) : NULL;
+    d.url = s->url ? strdup(s->url) : NULL;
     d.filename = strdup(s->filename);
     d.norm = strdup(s->norm);
     d.version = strdup(s->version);
@@ -416,6 +497,7 @@ void s2n_distfiles_free(s2n_distfile *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(v[i].path);
+        free(v[i].url);
         free(v[i].filename);
         free(v[i].norm);
         free(v[i].version);
@@ -435,6 +517,7 @@ void s2n_finder_free(s2n_finder *f)
     free(f->indexes);
     s2n_distfiles_free(f->local, f->nlocal);
     free(f->local);
+    free(f->download_dir);
     memset(f, 0, sizeof *f);
 }
 
@@ -447,6 +530,8 @@ char *s2n_finder_fingerprint(s2n_finder *f)
     for (size_t i = 0; i < f->nlocal; i++) {
         struct stat st;
         char line[PATH_MAX + 64];
+        if (!f->local[i].path)
+            continue;
         int n = snprintf(line, sizeof line, "%s|%lld|%lld\n", f->local[i].path,
                          stat(f->local[i].path, &st) == 0 ? (long long)st.st_size : -1LL,
                          stat(f->local[i].path, &st) == 0 ? (long long)st.st_mtime : -1LL);

@@ -12,7 +12,8 @@
 #include <stddef.h>
 
 typedef struct s2n_distfile {
-    char *path;      /* local file                                  */
+    char *path;      /* local file (NULL for a remote one not yet fetched) */
+    char *url;       /* http(s) URL of a remote file, or NULL        */
     char *filename;
     char *norm;      /* PEP 503 project name                        */
     char *version;   /* PEP 440 normal form                         */
@@ -28,17 +29,23 @@ typedef struct s2n_finder {
     size_t nlinks;
     char **indexes;/* index URLs                                */
     size_t nindexes;
-    int remote;    /* some source is http(s): not searched natively */
+    int remote;    /* some source is http(s): searched on demand     */
     s2n_distfile *local; /* files of find-links, scanned once */
     size_t nlocal;
     int scanned;
+    char *download_dir; /* where remote wheels are saved (set by the user) */
 } s2n_finder;
 
 void s2n_finder_init(s2n_finder *f);
 void s2n_finder_add_link(s2n_finder *f, const char *link);
 void s2n_finder_add_index(s2n_finder *f, const char *url);
-/* All files of project `norm` (any version), appended to *out. */
+/* All local files of project `norm` (any version); *out malloc'd. */
 size_t s2n_finder_files(s2n_finder *f, const char *norm, s2n_distfile **out);
+/* Files of project `norm` listed by the http(s) indexes and find-links
+ * pages (fetched now).  Returns the count; -1 with err when a source
+ * could not be read. */
+long s2n_finder_remote_files(s2n_finder *f, const char *norm, s2n_distfile **out, char *err,
+                             size_t errcap);
 void s2n_distfiles_free(s2n_distfile *v, size_t n);
 void s2n_finder_free(s2n_finder *f);
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "plugins/venv/native.h"
+#include "plugins/venv/fetch.h"
 #include "plugins/common/hash.h"
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/venv_pep508.h"
@@ -53,20 +54,17 @@ static int add_extra(s2n_native_item *it, const char *e)
     return 1;
 }
 
-/* The wheel to install for norm==version, or a fallback/error. */
-static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *rl,
-                        const char *version, char **path_out, char *msg, size_t cap)
+/* Index of the best wheel for `version` in files (-1 none); notes why
+ * others were passed over. */
+static long pick(const s2n_distfile *files, size_t n, const s2n_pyinfo *py, const char *version,
+                 int *sdist, int *rp_excluded)
 {
-    s2n_distfile *files = NULL;
-    size_t n = s2n_finder_files(f, rl->dep.norm, &files);
-    long best_rank = -1, best_build = -1;
-    size_t best = 0;
-    int sdist = 0, rp_excluded = 0;
+    long best_rank = -1, best_build = -1, best = -1;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(files[i].version, version) != 0)
             continue;
         if (!files[i].is_wheel) {
-            sdist = 1;
+            *sdist = 1;
             continue;
         }
         long r = s2n_wheel_rank(py, files[i].tags);
@@ -75,54 +73,66 @@ static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *
         if (files[i].requires_python
             && s2n_spec_contains(files[i].requires_python,
                                  py->markers[S2N_MK_PYTHON_FULL_VERSION]) == 0) {
-            rp_excluded = 1;
+            *rp_excluded = 1;
             continue;
         }
         if (best_rank < 0 || r < best_rank || (r == best_rank && files[i].build > best_build)) {
             best_rank = r;
             best_build = files[i].build;
-            best = i;
+            best = (long)i;
+        }
+    }
+    return best;
+}
+
+static s2n_distfile copy_distfile(const s2n_distfile *s)
+{
+    s2n_distfile d = *s;
+    d.path = s->path ? strdup(s->path) : NULL;
+    d.url = s->url ? strdup(s->url) : NULL;
+    d.filename = strdup(s->filename);
+    d.norm = strdup(s->norm);
+    d.version = strdup(s->version);
+    d.tags = s->tags ? strdup(s->tags) : NULL;
+    d.sha256 = s->sha256 ? strdup(s->sha256) : NULL;
+    d.requires_python = s->requires_python ? strdup(s->requires_python) : NULL;
+    return d;
+}
+
+/* The wheel to install for name==version: local sources first, remote
+ * indexes only when they lack it. */
+static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *rl,
+                        const char *version, s2n_distfile *sel, char *msg, size_t cap)
+{
+    s2n_distfile *files = NULL;
+    size_t n = s2n_finder_files(f, rl->dep.norm, &files);
+    int sdist = 0, rp_excluded = 0;
+    long best = pick(files, n, py, version, &sdist, &rp_excluded);
+    if (best < 0 && f->remote) {
+        s2n_distfile *rf = NULL;
+        char ferr[512] = "";
+        long rn = s2n_finder_remote_files(f, rl->dep.norm, &rf, ferr, sizeof ferr);
+        if (rn < 0) {
+            s2n_distfiles_free(files, n);
+            free(files);
+            return say(msg, cap, S2N_PLAN_FALLBACK, "cannot read a remote source (%s)", ferr);
+        }
+        s2n_distfile *all = realloc(files, (n + (size_t)rn + 1) * sizeof *all);
+        if (all) {
+            files = all;
+            for (long i = 0; i < rn; i++)
+                files[n++] = rf[i];
+            free(rf);
+            best = pick(files, n, py, version, &sdist, &rp_excluded);
+        } else {
+            s2n_distfiles_free(rf, (size_t)rn);
+            free(rf);
         }
     }
     int rc;
-    if (best_rank >= 0) {
-        const s2n_distfile *d = &files[best];
-        *path_out = strdup(d->path);
+    if (best >= 0) {
+        *sel = copy_distfile(&files[best]);
         rc = S2N_PLAN_OK;
-        /* Hashes: --hash of the requirement, then the index fragment. */
-        if (rl->nhashes || d->sha256) {
-            uint8_t dg[32];
-            char hex[65];
-            uint64_t size;
-            if (s2n_sha256_file(d->path, dg, &size) != 0) {
-                rc = say(msg, cap, S2N_PLAN_ERROR, "cannot read %s", d->path);
-            } else {
-                s2n_hex(dg, 32, hex);
-                int ok = rl->nhashes == 0;
-                for (size_t k = 0; k < rl->nhashes; k++)
-                    if (strncmp(rl->hashes[k], "sha256:", 7) == 0
-                        && strcasecmp(rl->hashes[k] + 7, hex) == 0)
-                        ok = 1;
-                if (!ok)
-                    rc = say(msg, cap, S2N_PLAN_ERROR,
-                             "%s:%d: hash mismatch for %s==%s: %s has sha256:%s, the requirement "
-                             "expects %s%s",
-                             rl->file, rl->line, rl->dep.name, version, d->path, hex,
-                             rl->hashes[0], rl->nhashes > 1 ? " (or another listed hash)" : "");
-                else if (d->sha256 && strcasecmp(d->sha256, hex) != 0)
-                    rc = say(msg, cap, S2N_PLAN_ERROR,
-                             "hash mismatch for %s: the index says sha256=%s, the file has %s",
-                             d->path, d->sha256, hex);
-            }
-            if (rc != S2N_PLAN_OK) {
-                free(*path_out);
-                *path_out = NULL;
-            }
-        }
-    } else if (f->remote) {
-        rc = say(msg, cap, S2N_PLAN_FALLBACK,
-                 "no compatible local wheel for %s==%s; a remote index may have one", rl->dep.name,
-                 version);
     } else if (sdist) {
         rc = say(msg, cap, S2N_PLAN_FALLBACK, "%s==%s is only available as a source distribution",
                  rl->dep.name, version);
@@ -132,11 +142,9 @@ static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *
                  py->markers[S2N_MK_PYTHON_FULL_VERSION]);
     } else {
         /* The error lists what was seen, so the user knows what to add. */
-        size_t len = (size_t)say(msg, cap, 0, "%s:%d: no compatible wheel for %s==%s (Python %s, "
-                                 "best tag %s); found: ",
-                                 rl->file, rl->line, rl->dep.name, version, py->version,
-                                 py->ntags ? py->tags[0] : "?");
-        len = strlen(msg);
+        say(msg, cap, 0, "%s:%d: no compatible wheel for %s==%s (Python %s, best tag %s); found: ",
+            rl->file, rl->line, rl->dep.name, version, py->version, py->ntags ? py->tags[0] : "?");
+        size_t len = strlen(msg);
         if (n == 0)
             snprintf(msg + len, cap - len, "no files for %s in %zu find-links source(s) and %zu "
                      "index(es)", rl->dep.name, f->nlinks, f->nindexes);
@@ -148,6 +156,78 @@ static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *
     }
     s2n_distfiles_free(files, n);
     free(files);
+    return rc;
+}
+
+/* --hash of the requirement and the index's #sha256 must both hold. */
+static int check_hashes(const s2n_reqline *rl, const s2n_distfile *d, const char *version,
+                        char *msg, size_t cap)
+{
+    if (!rl->nhashes && !d->sha256)
+        return S2N_PLAN_OK;
+    uint8_t dg[32];
+    char hex[65];
+    uint64_t size;
+    if (s2n_sha256_file(d->path, dg, &size) != 0)
+        return say(msg, cap, S2N_PLAN_ERROR, "cannot read %s", d->path);
+    s2n_hex(dg, 32, hex);
+    int ok = rl->nhashes == 0;
+    for (size_t k = 0; k < rl->nhashes; k++)
+        if (strncmp(rl->hashes[k], "sha256:", 7) == 0 && strcasecmp(rl->hashes[k] + 7, hex) == 0)
+            ok = 1;
+    if (!ok)
+        return say(msg, cap, S2N_PLAN_ERROR,
+                   "%s:%d: hash mismatch for %s==%s: %s has sha256:%s, the requirement expects "
+                   "%s%s",
+                   rl->file, rl->line, rl->dep.name, version, d->url ? d->url : d->path, hex,
+                   rl->hashes[0], rl->nhashes > 1 ? " (or another listed hash)" : "");
+    if (d->sha256 && strcasecmp(d->sha256, hex) != 0)
+        return say(msg, cap, S2N_PLAN_ERROR,
+                   "hash mismatch for %s: the index says sha256=%s, the file has %s",
+                   d->url ? d->url : d->path, d->sha256, hex);
+    return S2N_PLAN_OK;
+}
+
+/* Remote wheels into the download folder (a cached copy is reused when
+ * the index names its sha256 and it still matches). */
+static int download(s2n_finder *f, s2n_distfile *sel, size_t n, char *msg, size_t cap)
+{
+    const char **urls = calloc(n + 1, sizeof *urls);
+    const char **dests = calloc(n + 1, sizeof *dests);
+    size_t k = 0;
+    int rc = S2N_PLAN_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!sel[i].url || sel[i].path)
+            continue;
+        if (!f->download_dir) {
+            rc = say(msg, cap, S2N_PLAN_FALLBACK, "no download folder for %s", sel[i].url);
+            break;
+        }
+        char *dest = NULL;
+        if (asprintf(&dest, "%s/%s", f->download_dir, sel[i].filename) < 0) {
+            rc = say(msg, cap, S2N_PLAN_ERROR, "out of memory");
+            break;
+        }
+        sel[i].path = dest;
+        uint8_t dg[32];
+        char hex[65];
+        uint64_t size;
+        if (sel[i].sha256 && s2n_sha256_file(dest, dg, &size) == 0) {
+            s2n_hex(dg, 32, hex);
+            if (strcasecmp(hex, sel[i].sha256) == 0)
+                continue;
+        }
+        urls[k] = sel[i].url;
+        dests[k] = dest;
+        k++;
+    }
+    if (rc == S2N_PLAN_OK && k) {
+        char err[1024];
+        if (s2n_fetch_files(urls, dests, k, err, sizeof err) != 0)
+            rc = say(msg, cap, S2N_PLAN_ERROR, "%s", err);
+    }
+    free(urls);
+    free(dests);
     return rc;
 }
 
@@ -217,6 +297,9 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
     for (size_t i = 0; i < rs->n; i++)
         hashes |= rs->items[i].nhashes > 0 && !rs->items[i].constraint;
     int rc = S2N_PLAN_OK;
+    s2n_distfile *sel = NULL;          /* chosen file per planned item */
+    const s2n_reqline **sel_rl = NULL; /* the line that asked for it   */
+    size_t nsel = 0;
     for (size_t i = 0; i < rs->n && rc == S2N_PLAN_OK; i++) {
         const s2n_reqline *rl = &rs->items[i];
         if (rl->constraint || !rl->active)
@@ -253,35 +336,57 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
         }
         if (rc != S2N_PLAN_OK)
             break;
-        char *wheel = NULL;
-        rc = choose_wheel(f, py, rl, pin, &wheel, msg, cap);
+        s2n_distfile d = {0};
+        rc = choose_wheel(f, py, rl, pin, &d, msg, cap);
         if (rc != S2N_PLAN_OK)
             break;
+        s2n_distfile *ns = realloc(sel, (nsel + 1) * sizeof *ns);
+        const s2n_reqline **nr = realloc(sel_rl, (nsel + 1) * sizeof *nr);
+        if (ns)
+            sel = ns;
+        if (nr)
+            sel_rl = nr;
+        if (!ns || !nr) {
+            s2n_distfiles_free(&d, 1);
+            rc = say(msg, cap, S2N_PLAN_ERROR, "out of memory");
+            break;
+        }
+        sel[nsel] = d;
+        sel_rl[nsel] = rl;
+        nsel++;
+        /* a placeholder item: names and extras now, the wheel below */
         s2n_native_item *ni = realloc(p->items, (p->n + 1) * sizeof *ni);
         if (!ni) {
-            free(wheel);
             rc = say(msg, cap, S2N_PLAN_ERROR, "out of memory");
             break;
         }
         p->items = ni;
-        s2n_native_item *it = &ni[p->n];
+        s2n_native_item *it = &ni[p->n++];
         memset(it, 0, sizeof *it);
+        it->norm = strdup(rl->dep.norm);
+        it->version = strdup(pin);
+        for (size_t x = 0; x < rl->dep.nextras; x++)
+            add_extra(it, rl->dep.extras[x]);
+    }
+    if (rc == S2N_PLAN_OK)
+        rc = download(f, sel, nsel, msg, cap);
+    for (size_t i = 0; rc == S2N_PLAN_OK && i < nsel; i++) {
+        s2n_native_item *it = &p->items[i];
+        const s2n_reqline *rl = sel_rl[i];
+        rc = check_hashes(rl, &sel[i], it->version, msg, cap);
+        if (rc != S2N_PLAN_OK)
+            break;
         char werr[512];
-        if (s2n_wheel_peek(wheel, &it->info, werr, sizeof werr) != 0) {
-            free(wheel);
+        if (s2n_wheel_peek(sel[i].path, &it->info, werr, sizeof werr) != 0) {
             rc = say(msg, cap, S2N_PLAN_ERROR, "%s", werr);
             break;
         }
-        free(wheel);
-        p->n++;
-        it->norm = strdup(rl->dep.norm);
-        it->version = strdup(pin);
         char mnorm[256], mver[128];
         s2n_pep503(it->info.name, mnorm, sizeof mnorm);
         if (strcmp(mnorm, it->norm) != 0 || s2n_pver_normalize(it->info.version, mver, sizeof mver)
-            || strcmp(mver, pin) != 0) {
+            || strcmp(mver, it->version) != 0) {
             rc = say(msg, cap, S2N_PLAN_ERROR, "%s: its METADATA says %s %s, not %s==%s",
-                     it->info.path, it->info.name, it->info.version, rl->dep.name, pin);
+                     it->info.path, it->info.name, it->info.version, rl->dep.name, it->version);
             break;
         }
         char **rp;
@@ -290,9 +395,10 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
             rc = say(msg, cap, S2N_PLAN_FALLBACK, "%s %s requires Python %s", it->info.name,
                      it->version, rp[0]);
         s2n_strv_free(rp, nrp);
-        for (size_t x = 0; x < rl->dep.nextras; x++)
-            add_extra(it, rl->dep.extras[x]);
     }
+    s2n_distfiles_free(sel, nsel);
+    free(sel);
+    free(sel_rl);
     if (rc == S2N_PLAN_OK)
         rc = check_closure(p, py, msg, cap);
     if (rc != S2N_PLAN_OK)

@@ -149,6 +149,10 @@ static int truthy(const char *v)
 static void setup_finder(venv_job *j)
 {
     s2n_finder_init(&j->finder);
+    /* remote wheels are kept here, reused when their index hash matches */
+    char *dl = j->h->str_printf(j->st, "%s/cache/wheels", j->h->state_dir(j->st));
+    if (s2n_mkdirs(dl) == 0)
+        j->finder.download_dir = strdup(dl);
     for (size_t i = 0; i < j->nlinks; i++)
         s2n_finder_add_link(&j->finder, j->links[i]);
     for (size_t i = 0; i < j->rs.nfind_links; i++)

@@ -48,12 +48,7 @@ contains "pip check now sees the missing dependency" "$got" "alpha 1.0 requires 
 
 # A file:// PEP 503 index with #sha256 fragments.
 IDX="$TMP/index/simple"
-for w in "$WHEELS"/*.whl; do
-    f=$(basename "$w"); n=$(echo "$f" | cut -d- -f1 | tr 'A-Z_.' 'a-z--')
-    mkdir -p "$IDX/$n"; cp "$w" "$IDX/$n/"
-    sha=$(sha256sum "$w" | cut -d' ' -f1)
-    printf '<!DOCTYPE html><html><body><a href="%s#sha256=%s" data-requires-python="&gt;=3.7">%s</a></body></html>\n' "$f" "$sha" "$f" > "$IDX/$n/index.html"
-done
+venv_make_index "$IDX"
 expect_rc "install from a file:// index" 0 "$S2N" stage venv path=idx requirements=requirements.txt index_url="file://$IDX"
 contains "index install was native" "$OUT" "installed 3 wheel(s) natively"
 expect_rc "pip check on the index venv" 0 pip_in "$TMP/ws/idx" check

@@ -21,3 +21,15 @@ venv_build_wheels() {
         fi
     ) 9>"$top_builddir/tests/venv/.wheels.lock"
 }
+
+# venv_make_index DIR: a PEP 503 simple index of $WHEELS under DIR, with
+# #sha256 fragments and data-requires-python, as pip reads it.
+venv_make_index() {
+    for w in "$WHEELS"/*.whl; do
+        f=$(basename "$w"); n=$(echo "$f" | cut -d- -f1 | tr 'A-Z_.' 'a-z--')
+        mkdir -p "$1/$n"; cp "$w" "$1/$n/"
+        sha=$(sha256sum "$w" | cut -d' ' -f1)
+        printf '<!DOCTYPE html><html><body><a href="%s#sha256=%s" data-requires-python="&gt;=3.7">%s</a></body></html>\n' \
+            "$f" "$sha" "$f" > "$1/$n/index.html"
+    done
+}
