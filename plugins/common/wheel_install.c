@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <locale.h>
 #include <openssl/evp.h>
@@ -694,126 +695,309 @@ static int verify(const oldrow *row, const char *member, const unsigned char *md
     return 0;
 }
 
-int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_installed *ins,
-                      char *err, size_t errcap)
-{
-    memset(ins, 0, sizeof *ins);
-    const char *lib_rel = w->root_is_purelib ? t->purelib : t->platlib;
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s/%s", t->root, lib_rel);
-    ins->lib_dir = strdup(buf);
-    snprintf(buf, sizeof buf, "%s/%s/%s", t->root, lib_rel, w->distinfo);
-    ins->distinfo_dir = strdup(buf);
-
-    oldrow *old = NULL;
-    size_t nold = parse_record(w->record, &old);
-    qsort(old, nold, sizeof *old, cmp_oldrow);
-    script *scripts = NULL;
-    size_t nscripts = 0;
-    if (w->entry_points
-        && parse_entry_points(w->entry_points, &scripts, &nscripts, err, errcap) != 0) {
-        free_oldrows(old, nold);
-        return -1;
-    }
-    /* Versioned pip names are filtered for wrapper detection too. */
-    versioned_wrappers(&scripts, &nscripts, t->python_xy);
-
+/* State shared by the members of one install. */
+typedef struct placer {
+    const s2n_wheel_info *w;
+    const s2n_wheel_target *t;
+    s2n_installed *ins;
+    const char *lib_rel;
+    script *scripts;
+    size_t nscripts;
+    oldrow *old;
+    size_t nold;
     char python[PATH_MAX];
-    snprintf(python, sizeof python, "%s/%s/python", t->final_root, t->scripts);
-    mode_t um = current_umask();
-    struct archive *a = open_wheel(w->path, err, errcap);
+    mode_t um;
+    char *err;
+    size_t errcap;
+} placer;
+
+static int read_file(const char *path, unsigned char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 8192, n = 0, k;
+    unsigned char *b = malloc(cap);
+    while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            unsigned char *nb = realloc(b, cap *= 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+        }
+    }
+    fclose(f);
+    if (!b)
+        return -1;
+    *data = b;
+    *len = n;
+    return 0;
+}
+
+static int write_all(const char *dest, const unsigned char *out, size_t outlen, int exec, mode_t um)
+{
+    unlink(dest);
+    int fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < outlen) {
+        ssize_t k = write(fd, out + done, outlen - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    if (exec)
+        fchmod(fd, (0777 & ~um) | 0111);
+    if (close(fd) != 0 || done != outlen)
+        return -1;
+    return 0;
+}
+
+/* The member's bytes against its RECORD row (any algorithm OpenSSL knows). */
+static int verify_member(placer *c, const oldrow *row, const char *member,
+                         const unsigned char *data, size_t len)
+{
+    const char *algo = "sha256";
+    char algobuf[32];
+    if (row && row->hash[0]) {
+        size_t al = strcspn(row->hash, "=");
+        snprintf(algobuf, sizeof algobuf, "%.*s", (int)al, row->hash);
+        algo = algobuf;
+    }
+    const EVP_MD *md = EVP_get_digestbyname(algo);
+    if (!md)
+        return fail(c->err, c->errcap, "%s: unknown hash algorithm '%s' in RECORD", c->w->path,
+                    algo);
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned dl = 0;
+    EVP_Digest(len ? data : (const unsigned char *)"", len, dg, &dl, md, NULL);
+    return verify(row, member, dg, dl, algo, len, c->w->path, c->err, c->errcap);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+static void rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The pyc of `py` in a cache tree, for the target's interpreter. */
+static void pyc_path_for(const char *py, const char *cache_tag, char *out, size_t cap)
+{
+    const char *slash = strrchr(py, '/');
+    size_t dl = slash ? (size_t)(slash - py) : 0;
+    const char *base = slash ? slash + 1 : py;
+    size_t bl = strlen(base) - 3; /* without .py */
+    snprintf(out, cap, "%.*s/__pycache__/%.*s.%s.pyc", (int)dl, py, (int)bl, base, cache_tag);
+}
+
+/* Put one wheel member in place.  The bytes come from the archive (`data`,
+ * verified here against RECORD) or from the unpacked-wheel cache
+ * (`cached`, verified when the cache was filled; hard-linked unless the
+ * file must change). */
+static int place_member(placer *c, const char *member, int exec, const unsigned char *data,
+                        size_t len, const char *cached)
+{
+    const s2n_wheel_target *t = c->t;
+    const s2n_wheel_info *w = c->w;
+    char *norm = norm_member(member);
+    if (!norm)
+        return fail(c->err, c->errcap, "%s: member %s would install outside the environment",
+                    w->path, member);
+    /* Destination: root files to lib_dir; <x>.data/<scheme>/<sub>. */
+    char dest_rel[PATH_MAX];
+    int is_script = 0;
+    const char *top_end = strchr(norm, '/');
+    if (top_end && top_end - norm >= 5 && strncmp(top_end - 5, ".data", 5) == 0) {
+        const char *scheme = top_end + 1;
+        const char *sub = strchr(scheme, '/');
+        if (!sub) {
+            free(norm);
+            return fail(c->err, c->errcap,
+                        "%s: unexpected file %s (.data contents must be <scheme>/<path>)", w->path,
+                        member);
+        }
+        size_t sl = (size_t)(sub - scheme);
+        sub++;
+        const char *base = NULL;
+        char hdr[PATH_MAX];
+        if (sl == 7 && strncmp(scheme, "purelib", 7) == 0)
+            base = t->purelib;
+        else if (sl == 7 && strncmp(scheme, "platlib", 7) == 0)
+            base = t->platlib;
+        else if (sl == 7 && strncmp(scheme, "scripts", 7) == 0)
+            base = t->scripts, is_script = 1;
+        else if (sl == 7 && strncmp(scheme, "headers", 7) == 0) {
+            snprintf(hdr, sizeof hdr, "%s/%s", t->include, w->name);
+            base = hdr;
+        } else if (sl == 4 && strncmp(scheme, "data", 4) == 0)
+            base = "";
+        if (!base) {
+            int rc = fail(c->err, c->errcap,
+                          "%s: unknown scheme '%.*s' for %s (expected data, headers, platlib, "
+                          "purelib, scripts)", w->path, (int)sl, scheme, member);
+            free(norm);
+            return rc;
+        }
+        const char *slash2 = strrchr(sub, '/');
+        if (is_script && is_wrapper_name(slash2 ? slash2 + 1 : sub, c->scripts, c->nscripts)) {
+            free(norm); /* setuptools' own wrapper: pip regenerates it */
+            return 0;
+        }
+        if (snprintf(dest_rel, sizeof dest_rel, "%s%s%s", base, *base ? "/" : "", sub)
+            >= (int)sizeof dest_rel) {
+            free(norm);
+            return fail(c->err, c->errcap, "%s: path too long: %s", w->path, member);
+        }
+    } else if (snprintf(dest_rel, sizeof dest_rel, "%s/%s", c->lib_rel, norm)
+               >= (int)sizeof dest_rel) {
+        free(norm);
+        return fail(c->err, c->errcap, "%s: path too long: %s", w->path, member);
+    }
+    free(norm);
+    char dest[PATH_MAX];
+    if (snprintf(dest, sizeof dest, "%s/%s", t->root, dest_rel) >= (int)sizeof dest)
+        return fail(c->err, c->errcap, "%s: path too long: %s", w->path, member);
+
+    oldrow key = {.path = (char *)member};
+    oldrow *row = bsearch(&key, c->old, c->nold, sizeof *c->old, cmp_oldrow);
+    unsigned char *owned = NULL;
+    if (!data && cached && is_script) {
+        /* may need its #!python line fixed: read it */
+        if (read_file(cached, &owned, &len) != 0)
+            return fail(c->err, c->errcap, "%s: %s", cached, strerror(errno));
+        data = owned;
+    }
+    if (data && !cached && verify_member(c, row, member, data, len) != 0)
+        return -1;
+
+    /* pip's fix_script(): "#!python" becomes the venv interpreter. */
+    char *fixed = NULL;
+    size_t fixedlen = 0;
+    if (is_script && data && len >= 8 && memcmp(data, "#!python", 8) == 0) {
+        const unsigned char *nl = memchr(data, '\n', len);
+        size_t rest = nl ? len - (size_t)(nl + 1 - data) : 0;
+        size_t pl = strlen(c->python);
+        fixed = malloc(pl + 3 + rest + 1);
+        memcpy(fixed, "#!", 2);
+        memcpy(fixed + 2, c->python, pl);
+        fixed[2 + pl] = '\n';
+        if (rest)
+            memcpy(fixed + 3 + pl, nl + 1, rest);
+        fixedlen = pl + 3 + rest;
+    }
+    char *mk = strdup(dest);
+    mkdirs_for(mk);
+    free(mk);
+    int rc = 0;
+    if (fixed)
+        rc = write_all(dest, (unsigned char *)fixed, fixedlen, exec, c->um);
+    else if (data)
+        rc = write_all(dest, data, len, exec, c->um);
+    else {
+        /* the cache copy: a hard link, or a copy across filesystems */
+        unlink(dest);
+        if (link(cached, dest) != 0) {
+            unsigned char *buf = NULL;
+            size_t bl = 0;
+            rc = read_file(cached, &buf, &bl) == 0 ? write_all(dest, buf, bl, exec, c->um) : -1;
+            free(buf);
+        }
+    }
+    free(owned);
+    if (rc != 0) {
+        free(fixed);
+        return fail(c->err, c->errcap, "%s: write failed: %s", dest, strerror(errno));
+    }
+    s2n_installed *ins = c->ins;
+    char *rel = relpath(c->lib_rel, dest_rel);
+    if (row && !row->matched) {
+        row->matched = 1;
+        row->newpath = rel;
+        if (fixed) {
+            uint8_t d[32];
+            s2n_sha256(fixed, fixedlen, d);
+            char h[64], sz[24];
+            record_digest(d, fixedlen, h, sizeof h, sz, sizeof sz);
+            row->newhash = strdup(h);
+            row->newsize = strdup(sz);
+        }
+    } else {
+        /* Not in the wheel's RECORD: recorded without a hash, as pip. */
+        add_row(ins, rel, "", "");
+        free(rel);
+    }
+    free(fixed);
+    size_t dl2 = strlen(dest);
+    if (dl2 > 3 && strcmp(dest + dl2 - 3, ".py") == 0 && t->compile) {
+        /* A pyc the cache already holds for this interpreter is linked;
+         * else the file is compiled later (and its pyc kept in the cache). */
+        char cpyc[PATH_MAX], dpyc[PATH_MAX];
+        if (cached && t->cache_tag) {
+            pyc_path_for(cached, t->cache_tag, cpyc, sizeof cpyc);
+            pyc_path_for(dest, t->cache_tag, dpyc, sizeof dpyc);
+            char *mk2 = strdup(dpyc);
+            mkdirs_for(mk2);
+            free(mk2);
+            if (access(cpyc, F_OK) == 0 && link(cpyc, dpyc) == 0) {
+                char *prel = relpath(ins->lib_dir, dpyc);
+                add_row(ins, prel, "", "");
+                free(prel);
+                return 0;
+            }
+        }
+        char **np = realloc(ins->pyfiles, (ins->npy + 1) * sizeof *np);
+        char **nc = realloc(ins->pycache, (ins->npy + 1) * sizeof *nc);
+        if (np)
+            ins->pyfiles = np;
+        if (nc)
+            ins->pycache = nc;
+        if (np && nc) {
+            np[ins->npy] = strdup(dest);
+            nc[ins->npy] = cached ? strdup(cached) : NULL;
+            ins->npy++;
+        }
+    }
+    return 0;
+}
+
+/* Read every file member of the wheel and hand it to place_member(), or
+ * with `fill` (a cache folder being made) verify it and save it there. */
+static int from_archive(placer *c, const char *fill)
+{
+    struct archive *a = open_wheel(c->w->path, c->err, c->errcap);
     if (!a)
-        goto bad;
+        return -1;
+    FILE *manifest = NULL;
+    if (fill) {
+        char mf[PATH_MAX];
+        snprintf(mf, sizeof mf, "%s/manifest", fill);
+        if (!(manifest = fopen(mf, "w"))) {
+            archive_read_free(a);
+            return fail(c->err, c->errcap, "%s: %s", mf, strerror(errno));
+        }
+    }
     struct archive_entry *e;
-    int r;
+    int r, rc = 0;
     unsigned char *data = NULL;
     size_t datacap = 0;
-    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+    while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
         const char *member = archive_entry_pathname(e);
-        if (!member || archive_entry_filetype(e) == AE_IFDIR
-            || member[strlen(member) - 1] == '/')
+        if (!member || archive_entry_filetype(e) == AE_IFDIR || member[strlen(member) - 1] == '/')
             continue;
-        char *norm = norm_member(member);
-        if (!norm) {
-            fail(err, errcap, "%s: member %s would install outside the environment", w->path,
-                 member);
-            goto bad_a;
-        }
-        /* Destination: root files to lib_dir; <x>.data/<scheme>/<sub>. */
-        char dest_rel[PATH_MAX];
-        int is_script = 0;
-        const char *top_end = strchr(norm, '/');
-        if (top_end && top_end - norm >= 5 && strncmp(top_end - 5, ".data", 5) == 0) {
-            const char *scheme = top_end + 1;
-            const char *sub = strchr(scheme, '/');
-            if (!sub) {
-                fail(err, errcap, "%s: unexpected file %s (.data contents must be <scheme>/<path>)",
-                     w->path, member);
-                free(norm);
-                goto bad_a;
-            }
-            size_t sl = (size_t)(sub - scheme);
-            sub++;
-            const char *base = NULL;
-            char hdr[PATH_MAX];
-            if (sl == 7 && strncmp(scheme, "purelib", 7) == 0)
-                base = t->purelib;
-            else if (sl == 7 && strncmp(scheme, "platlib", 7) == 0)
-                base = t->platlib;
-            else if (sl == 7 && strncmp(scheme, "scripts", 7) == 0)
-                base = t->scripts, is_script = 1;
-            else if (sl == 7 && strncmp(scheme, "headers", 7) == 0) {
-                snprintf(hdr, sizeof hdr, "%s/%s", t->include, w->name);
-                base = hdr;
-            } else if (sl == 4 && strncmp(scheme, "data", 4) == 0)
-                base = "";
-            if (!base) {
-                fail(err, errcap, "%s: unknown scheme '%.*s' for %s (expected data, headers, "
-                     "platlib, purelib, scripts)", w->path, (int)sl, scheme, member);
-                free(norm);
-                goto bad_a;
-            }
-            const char *slash2 = strrchr(sub, '/');
-            if (is_script && is_wrapper_name(slash2 ? slash2 + 1 : sub, scripts, nscripts)) {
-                free(norm); /* setuptools' own wrapper: pip regenerates it */
-                continue;
-            }
-            if (snprintf(dest_rel, sizeof dest_rel, "%s%s%s", base, *base ? "/" : "", sub)
-                >= (int)sizeof dest_rel) {
-                fail(err, errcap, "%s: path too long: %s", w->path, member);
-                free(norm);
-                goto bad_a;
-            }
-        } else {
-            if (snprintf(dest_rel, sizeof dest_rel, "%s/%s", lib_rel, norm) >= (int)sizeof dest_rel) {
-                fail(err, errcap, "%s: path too long: %s", w->path, member);
-                free(norm);
-                goto bad_a;
-            }
-        }
-        free(norm);
-        char dest[PATH_MAX];
-        if (snprintf(dest, sizeof dest, "%s/%s", t->root, dest_rel) >= (int)sizeof dest) {
-            fail(err, errcap, "%s: path too long: %s", w->path, member);
-            goto bad_a;
-        }
-
-        oldrow key = {.path = (char *)member};
-        oldrow *row = bsearch(&key, old, nold, sizeof *old, cmp_oldrow);
-        const char *algo = "sha256";
-        char algobuf[32];
-        if (row && row->hash[0]) {
-            size_t al = strcspn(row->hash, "=");
-            snprintf(algobuf, sizeof algobuf, "%.*s", (int)al, row->hash);
-            algo = algobuf;
-        }
-        const EVP_MD *md = EVP_get_digestbyname(algo);
-        if (!md) {
-            fail(err, errcap, "%s: unknown hash algorithm '%s' in RECORD", w->path, algo);
-            goto bad_a;
-        }
-        /* Read the member (scripts are small; others are streamed via a
-         * growing buffer too, which keeps one code path). */
         size_t len = 0;
         const void *blk;
         size_t bsz;
@@ -827,8 +1011,8 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
                     nc *= 2;
                 unsigned char *nd = realloc(data, nc);
                 if (!nd) {
-                    fail(err, errcap, "out of memory");
-                    goto bad_a;
+                    rc = fail(c->err, c->errcap, "out of memory");
+                    break;
                 }
                 data = nd, datacap = nc;
             }
@@ -838,99 +1022,146 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
             if (end > len)
                 len = end;
         }
-        if (br != ARCHIVE_EOF) {
-            fail(err, errcap, "%s: cannot read %s: %s", w->path, member, archive_error_string(a));
-            goto bad_a;
+        if (rc == 0 && br != ARCHIVE_EOF)
+            rc = fail(c->err, c->errcap, "%s: cannot read %s: %s", c->w->path, member,
+                      archive_error_string(a));
+        if (rc != 0)
+            break;
+        int exec = archive_entry_filetype(e) == AE_IFREG && (archive_entry_perm(e) & 0111);
+        if (strchr(member, '\n') || strchr(member, '\t')) {
+            rc = fail(c->err, c->errcap, "%s: unusable member name", c->w->path);
+            break;
         }
-        unsigned char dg[EVP_MAX_MD_SIZE];
-        unsigned dl = 0;
-        EVP_Digest(data ? data : (unsigned char *)"", len, dg, &dl, md, NULL);
-        if (verify(row, member, dg, dl, algo, len, w->path, err, errcap) != 0)
-            goto bad_a;
-
-        /* pip's fix_script(): "#!python" becomes the venv interpreter. */
-        const unsigned char *out = data ? data : (const unsigned char *)"";
-        size_t outlen = len;
-        char *fixed = NULL;
-        if (is_script && len >= 8 && memcmp(data, "#!python", 8) == 0) {
-            const unsigned char *nl = memchr(data, '\n', len);
-            size_t rest = nl ? len - (size_t)(nl + 1 - data) : 0;
-            size_t pl = strlen(python);
-            fixed = malloc(pl + 3 + rest + 1);
-            memcpy(fixed, "#!", 2);
-            memcpy(fixed + 2, python, pl);
-            fixed[2 + pl] = '\n';
-            if (rest)
-                memcpy(fixed + 3 + pl, nl + 1, rest);
-            out = (unsigned char *)fixed;
-            outlen = pl + 3 + rest;
-        }
-        char *mk = strdup(dest);
-        mkdirs_for(mk);
-        free(mk);
-        unlink(dest);
-        int fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd < 0) {
-            fail(err, errcap, "%s: %s", dest, strerror(errno));
-            free(fixed);
-            goto bad_a;
-        }
-        size_t done = 0;
-        while (done < outlen) {
-            ssize_t k = write(fd, out + done, outlen - done);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            done += (size_t)k;
-        }
-        mode_t m = archive_entry_perm(e);
-        int exec = archive_entry_filetype(e) == AE_IFREG && (m & 0111);
-        if (exec)
-            fchmod(fd, (0777 & ~um) | 0111);
-        if (close(fd) != 0 || done != outlen) {
-            fail(err, errcap, "%s: write failed", dest);
-            free(fixed);
-            goto bad_a;
-        }
-        char *rel = relpath(ins->lib_dir + strlen(t->root) + 1, dest_rel);
-        if (row && !row->matched) {
-            row->matched = 1;
-            row->newpath = rel;
-            if (fixed) {
-                uint8_t d[32];
-                s2n_sha256(out, outlen, d);
-                char h[64], sz[24];
-                record_digest(d, outlen, h, sizeof h, sz, sizeof sz);
-                row->newhash = strdup(h);
-                row->newsize = strdup(sz);
-            }
+        if (!fill) {
+            rc = place_member(c, member, exec, data ? data : (unsigned char *)"", len, NULL);
         } else {
-            /* Not in the wheel's RECORD: recorded without a hash, as pip. */
-            add_row(ins, rel, "", "");
-            free(rel);
+            oldrow key = {.path = (char *)member};
+            oldrow *row = bsearch(&key, c->old, c->nold, sizeof *c->old, cmp_oldrow);
+            rc = verify_member(c, row, member, data ? data : (unsigned char *)"", len);
         }
-        free(fixed);
-        size_t dl2 = strlen(dest);
-        if (dl2 > 3 && strcmp(dest + dl2 - 3, ".py") == 0) {
-            char **np = realloc(ins->pyfiles, (ins->npy + 1) * sizeof *np);
-            if (np) {
-                ins->pyfiles = np;
-                np[ins->npy++] = strdup(dest);
+        if (rc == 0 && fill) {
+            /* the verified bytes, kept for the next environment */
+            char *norm = norm_member(member);
+            char cp[PATH_MAX];
+            if (!norm || snprintf(cp, sizeof cp, "%s/files/%s", fill, norm) >= (int)sizeof cp) {
+                rc = fail(c->err, c->errcap, "%s: path too long: %s", c->w->path, member);
+            } else {
+                mkdirs_for(cp);
+                if (write_all(cp, data ? data : (unsigned char *)"", len, exec, c->um) != 0)
+                    rc = fail(c->err, c->errcap, "%s: %s", cp, strerror(errno));
+                fprintf(manifest, "%d\t%s\n", exec, member);
             }
+            free(norm);
         }
     }
-    if (r != ARCHIVE_EOF) {
-        fail(err, errcap, "%s: broken wheel: %s", w->path, archive_error_string(a));
-        goto bad_a;
-    }
+    if (rc == 0 && r != ARCHIVE_EOF)
+        rc = fail(c->err, c->errcap, "%s: broken wheel: %s", c->w->path, archive_error_string(a));
     archive_read_free(a);
-    a = NULL;
     free(data);
-    data = NULL;
+    if (manifest && fclose(manifest) != 0 && rc == 0)
+        rc = fail(c->err, c->errcap, "%s: cannot write the cache manifest", fill);
+    return rc;
+}
 
-    for (size_t i = 0; i < nold; i++) {
-        oldrow *o = &old[i];
+/* Install from a filled cache entry: every member by its manifest line. */
+static int from_cache(placer *c, const char *entry)
+{
+    char mf[PATH_MAX];
+    if (snprintf(mf, sizeof mf, "%s/manifest", entry) >= (int)sizeof mf)
+        return fail(c->err, c->errcap, "%s: path too long", entry);
+    FILE *f = fopen(mf, "r");
+    if (!f)
+        return fail(c->err, c->errcap, "%s: %s", mf, strerror(errno));
+    char line[PATH_MAX + 8];
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        const char *member = tab + 1;
+        char *norm = norm_member(member);
+        char cp[PATH_MAX];
+        if (!norm || snprintf(cp, sizeof cp, "%s/files/%s", entry, norm) >= (int)sizeof cp)
+            rc = fail(c->err, c->errcap, "%s: bad cache entry %s", entry, member);
+        else
+            rc = place_member(c, member, line[0] == '1', NULL, 0, cp);
+        free(norm);
+    }
+    fclose(f);
+    return rc;
+}
+
+/* The cache entry of this wheel (keyed by its sha256), filled and
+ * verified first when new.  0 with `entry` set, or -1. */
+static int use_cache(placer *c, char *entry, size_t cap)
+{
+    uint8_t d[32];
+    char hex[65];
+    uint64_t size;
+    if (s2n_sha256_file(c->w->path, d, &size) != 0)
+        return fail(c->err, c->errcap, "%s: %s", c->w->path, strerror(errno));
+    s2n_hex(d, 32, hex);
+    snprintf(entry, cap, "%s/%.48s", c->t->cache_dir, hex);
+    char mf[PATH_MAX], tmp[PATH_MAX];
+    if (snprintf(mf, sizeof mf, "%s/manifest", entry) >= (int)sizeof mf
+        || snprintf(tmp, sizeof tmp, "%s.tmp-%ld", entry, (long)getpid()) >= (int)sizeof tmp)
+        return fail(c->err, c->errcap, "%s: path too long", entry);
+    if (access(mf, F_OK) == 0)
+        return 0;
+    char mk[PATH_MAX + 8];
+    snprintf(mk, sizeof mk, "%s/x", tmp);
+    rm_tree(tmp);
+    if (mkdirs_for(mk) != 0)
+        return fail(c->err, c->errcap, "cannot create %s: %s", tmp, strerror(errno));
+    if (from_archive(c, tmp) != 0) {
+        rm_tree(tmp);
+        return -1;
+    }
+    /* Whoever renames first wins; a loser's copy is just dropped. */
+    if (rename(tmp, entry) != 0)
+        rm_tree(tmp);
+    return access(mf, F_OK) == 0 ? 0 : fail(c->err, c->errcap, "%s: not filled", entry);
+}
+
+int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_installed *ins,
+                      char *err, size_t errcap)
+{
+    memset(ins, 0, sizeof *ins);
+    placer c = {.w = w, .t = t, .ins = ins, .err = err, .errcap = errcap};
+    c.lib_rel = w->root_is_purelib ? t->purelib : t->platlib;
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/%s", t->root, c.lib_rel);
+    ins->lib_dir = strdup(buf);
+    snprintf(buf, sizeof buf, "%s/%s/%s", t->root, c.lib_rel, w->distinfo);
+    ins->distinfo_dir = strdup(buf);
+
+    c.nold = parse_record(w->record, &c.old);
+    qsort(c.old, c.nold, sizeof *c.old, cmp_oldrow);
+    if (w->entry_points
+        && parse_entry_points(w->entry_points, &c.scripts, &c.nscripts, err, errcap) != 0) {
+        free_oldrows(c.old, c.nold);
+        return -1;
+    }
+    /* Versioned pip names are filtered for wrapper detection too. */
+    versioned_wrappers(&c.scripts, &c.nscripts, t->python_xy);
+    snprintf(c.python, sizeof c.python, "%s/%s/python", t->final_root, t->scripts);
+    c.um = current_umask();
+    mode_t um = c.um;
+
+    int rc;
+    if (t->cache_dir) {
+        char entry[PATH_MAX];
+        rc = use_cache(&c, entry, sizeof entry);
+        if (rc == 0)
+            rc = from_cache(&c, entry);
+    } else
+        rc = from_archive(&c, NULL);
+    if (rc != 0)
+        goto bad;
+
+    for (size_t i = 0; i < c.nold; i++) {
+        oldrow *o = &c.old[i];
         if (o->matched)
             add_row(ins, o->newpath, o->newhash ? o->newhash : o->hash,
                     o->newsize ? o->newsize : o->size);
@@ -939,10 +1170,10 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
     }
 
     /* Console and GUI wrappers (distlib SCRIPT_TEMPLATE, mode |= 0555). */
-    for (size_t i = 0; i < nscripts; i++) {
+    for (size_t i = 0; i < c.nscripts; i++) {
         char sb[PATH_MAX + 64];
-        size_t sl = shebang(python, sb, sizeof sb);
-        const char *attr = scripts[i].attr;
+        size_t sl = shebang(c.python, sb, sizeof sb);
+        const char *attr = c.scripts[i].attr;
         size_t il = strcspn(attr, ".");
         char *text = NULL;
         int n = asprintf(&text,
@@ -953,17 +1184,17 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
                          "if __name__ == '__main__':\n"
                          "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
                          "    sys.exit(%s())\n",
-                         (int)sl, sb, scripts[i].module, (int)il, attr, attr);
+                         (int)sl, sb, c.scripts[i].module, (int)il, attr, attr);
         if (n < 0) {
             fail(err, errcap, "out of memory");
             goto bad;
         }
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s/%s", t->root, t->scripts, scripts[i].name);
-        int rc = write_generated(ins, path, text, (size_t)n, ((0666 & ~um) | 0555) & 07777, err,
-                                 errcap);
+        snprintf(path, sizeof path, "%s/%s/%s", t->root, t->scripts, c.scripts[i].name);
+        int wrc = write_generated(ins, path, text, (size_t)n, ((0666 & ~um) | 0555) & 07777, err,
+                                  errcap);
         free(text);
-        if (rc != 0)
+        if (wrc != 0)
             goto bad;
     }
 
@@ -978,16 +1209,12 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
         if (write_generated(ins, path, "", 0, 0666 & ~um, err, errcap) != 0)
             goto bad;
     }
-    free_oldrows(old, nold);
-    free_scripts(scripts, nscripts);
+    free_oldrows(c.old, c.nold);
+    free_scripts(c.scripts, c.nscripts);
     return 0;
-bad_a:
-    if (a)
-        archive_read_free(a);
-    free(data);
 bad:
-    free_oldrows(old, nold);
-    free_scripts(scripts, nscripts);
+    free_oldrows(c.old, c.nold);
+    free_scripts(c.scripts, c.nscripts);
     return -1;
 }
 
@@ -1018,7 +1245,7 @@ int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const ch
         for (size_t k = 0; k < ins[i].npy; k++) {
             if (strchr(ins[i].pyfiles[k], '\n'))
                 continue;
-            fprintf(f, "%zu\t%s\n", i, ins[i].pyfiles[k]);
+            fprintf(f, "%zu.%zu\t%s\n", i, k, ins[i].pyfiles[k]);
             total++;
         }
     if (fclose(f) != 0) {
@@ -1045,11 +1272,29 @@ int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const ch
             *nl = '\0';
         char *tab = strchr(p, '\t');
         if (tab) {
-            size_t i = strtoul(p, NULL, 10);
+            char *dot;
+            size_t i = strtoul(p, &dot, 10);
+            size_t k = *dot == '.' ? strtoul(dot + 1, NULL, 10) : (size_t)-1;
             if (i < n) {
                 char *rel = relpath(ins[i].lib_dir, tab + 1);
                 add_row(&ins[i], rel, "", "");
                 free(rel);
+                /* keep the pyc beside the cached source for the next
+                 * environment (same mtime: the source is a hard link) */
+                if (k < ins[i].npy && ins[i].pycache && ins[i].pycache[k]) {
+                    const char *pb = strrchr(tab + 1, '/');
+                    char cpyc[PATH_MAX];
+                    const char *cs = ins[i].pycache[k];
+                    const char *cslash = strrchr(cs, '/');
+                    if (pb && cslash
+                        && snprintf(cpyc, sizeof cpyc, "%.*s/__pycache__%s",
+                                    (int)(cslash - cs), cs, pb) < (int)sizeof cpyc) {
+                        mkdirs_for(cpyc);
+                        if (link(tab + 1, cpyc) != 0 && errno != EEXIST) {
+                            /* a cache without pyc only costs a compile */
+                        }
+                    }
+                }
             }
         }
         p = nl ? nl + 1 : NULL;
@@ -1117,6 +1362,8 @@ void s2n_installed_free(s2n_installed *ins)
         free(ins->rows[i].size);
     }
     free(ins->rows);
+    if (ins->pycache)
+        s2n_strv_free(ins->pycache, ins->npy);
     s2n_strv_free(ins->pyfiles, ins->npy);
     free(ins->lib_dir);
     free(ins->distinfo_dir);

@@ -50,6 +50,10 @@ typedef struct s2n_wheel_target {
     const char *python_xy; /* "3.11": versioned pip/easy_install wrappers */
     const char *installer; /* INSTALLER content without newline */
     int requested;         /* write REQUESTED */
+    int compile;           /* collect .py files for s2n_wheel_compile()   */
+    const char *cache_dir; /* unpacked-wheel cache (hard-linked into the
+                              environment), or NULL to unpack directly   */
+    const char *cache_tag; /* "cpython-311": pyc names in the cache       */
 } s2n_wheel_target;
 
 typedef struct s2n_record_row {
@@ -62,6 +66,7 @@ typedef struct s2n_installed {
     s2n_record_row *rows;
     size_t nrows;
     char **pyfiles;     /* absolute .py files to byte-compile */
+    char **pycache;     /* per pyfile: its source in the cache, or NULL */
     size_t npy;
 } s2n_installed;
 

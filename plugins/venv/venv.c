@@ -56,6 +56,8 @@ static const s2n_option venv_options[] = {
      .help = "install pinned local wheels without pip when possible"},
     {.name = "compile", .kind = S2N_KIND_BOOL, .default_value = "true",
      .help = "byte-compile installed modules, as pip does"},
+    {.name = "wheel_cache", .kind = S2N_KIND_BOOL, .default_value = "true",
+     .help = "unpack each wheel once into .s2nbuild/cache/unpacked and hard-link it into environments"},
     {.name = "prompt", .kind = S2N_KIND_STRING,
      .help = "prompt prefix of the activate scripts (default: folder name)"},
     {.name = NULL},
@@ -98,7 +100,7 @@ typedef struct venv_job {
     s2n_runner runner;
     const char *path; /* final */
     const char *python;
-    int ssp, no_index, install_project, build_isolation, native, compile;
+    int ssp, no_index, install_project, build_isolation, native, compile, wheel_cache;
     s2n_pyinfo py;
     s2n_reqset rs;
     s2n_finder finder;
@@ -294,7 +296,15 @@ static int install_requirements(venv_job *j, const char *tmp)
     }
     s2n_wheel_target t = {.root = tmp, .final_root = j->path, .purelib = j->py.purelib,
                           .platlib = j->py.platlib, .scripts = "bin", .include = j->py.include,
-                          .python_xy = j->py.xy, .installer = "s2nbuild", .requested = 1};
+                          .python_xy = j->py.xy, .installer = "s2nbuild", .requested = 1,
+                          .compile = j->compile, .cache_tag = j->py.cache_tag};
+    if (j->wheel_cache) {
+        /* Installed files are hard links into this cache: an environment
+         * costs directory entries, not copies. */
+        char *dir = j->h->str_printf(j->st, "%s/cache/unpacked", j->h->state_dir(j->st));
+        if (s2n_mkdirs(dir) == 0)
+            t.cache_dir = dir;
+    }
     char err[1024];
     int rc = s2n_native_install(&plan, &t, &j->py, j->compile, tmp, &j->runner, err, sizeof err);
     if (rc != 0) {
@@ -423,6 +433,7 @@ static int venv_run(s2n_stage *st, const s2n_host *h)
     j->build_isolation = opt_flag(j, "build_isolation");
     j->native = opt_flag(j, "native");
     j->compile = opt_flag(j, "compile");
+    j->wheel_cache = opt_flag(j, "wheel_cache");
     j->index_url = h->opt_string(st, "index_url");
     if (j->index_url && !*j->index_url)
         j->index_url = NULL;

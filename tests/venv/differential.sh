@@ -33,6 +33,25 @@ OUT=$("$PY" "$top_srcdir/tests/venv/compare.py" "$TMP/bypip" "$TMP/native" 2>&1)
 if [ $? -eq 0 ]; then ok "same files, contents, modes and RECORD rows"; else not_ok "environments differ" "$OUT"; fi
 contains "compared a real number of files" "$OUT" "files compared, 0 differences"
 
+# Again from the filled unpacked-wheel cache (hard links, cached .pyc),
+# and with the cache turned off.
+expect_rc "native install from the wheel cache" 0 "$S2N" stage venv path="$TMP/linked" requirements=req.txt \
+    find_links="$WHEELS" find_links=/usr/share/python-wheels no_index=true
+check "files are hard links into the cache" test "$(stat -c %h "$TMP/linked/lib/python3.11/site-packages/alpha/cli.py")" -ge 3
+check "cached pyc linked too" test "$(stat -c %h "$TMP/linked/lib/python3.11/site-packages/alpha/__pycache__/cli.cpython-311.pyc")" -ge 3
+OUT=$("$PY" "$top_srcdir/tests/venv/compare.py" "$TMP/bypip" "$TMP/linked" 2>&1)
+if [ $? -eq 0 ]; then ok "cache-linked environment same as pip's"; else not_ok "cache-linked environment differs" "$OUT"; fi
+expect_rc "native install without the cache" 0 "$S2N" stage venv path="$TMP/plain" requirements=req.txt \
+    find_links="$WHEELS" find_links=/usr/share/python-wheels no_index=true wheel_cache=false
+check "plain files" test "$(stat -c %h "$TMP/plain/lib/python3.11/site-packages/alpha/cli.py")" -eq 1
+OUT=$("$PY" "$top_srcdir/tests/venv/compare.py" "$TMP/bypip" "$TMP/plain" 2>&1)
+if [ $? -eq 0 ]; then ok "uncached environment same as pip's"; else not_ok "uncached environment differs" "$OUT"; fi
+expect_rc "pip check (linked)" 0 pip_in "$TMP/linked" check
+expect_rc "uninstall in one environment" 0 pip_in "$TMP/linked" uninstall -y alpha
+check "...leaves the other intact" test -f "$TMP/native/lib/python3.11/site-packages/alpha/cli.py"
+got=$("$TMP/native/bin/alpha-cli" 2>&1)
+contains "...which still runs" "$got" "alpha-cli says hello from beta"
+
 a=$(pip_in "$TMP/bypip" list 2>&1); b=$(pip_in "$TMP/native" list 2>&1)
 if [ "$a" = "$b" ]; then ok "pip list identical"; else not_ok "pip list differs" "$a
 ---
