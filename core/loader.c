@@ -8,8 +8,10 @@
  */
 #include "config.h"
 #include "core/loader.h"
+#include "core/plugcache.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -214,7 +216,14 @@ int loader_probe_main(const char *file)
     lt_dlhandle h = lt_dlopenadvise(file, adv);
     lt_dladvise_destroy(&adv);
     if (!h) {
-        const char *e = lt_dlerror();
+        /* libltdl reports every failed dlopen as "file not found"; ask the
+         * dynamic linker itself (bound now, like the probe) for the reason. */
+        void *raw = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+        const char *e = raw ? NULL : dlerror();
+        if (raw)
+            dlclose(raw);
+        if (!e)
+            e = lt_dlerror();
         if (e && strstr(e, "undefined symbol"))
             printf("%s: unresolved symbol: %s — link the plugin against the library that "
                    "provides it (ldd -r %s)\n", file, e, file);
@@ -233,6 +242,8 @@ int loader_probe_main(const char *file)
     char *err = loader_check_desc(d, file);
     if (err) {
         printf("%s\n", err);
+        free(err); /* LeakSanitizer would exit(1) and lose the buffered line */
+        fflush(stdout);
         return 2;
     }
     json_t *j = json_pack("{s:s, s:s, s:i, s:i, s:i}", "type", d->type, "version", d->version,
@@ -318,8 +329,8 @@ static char *probe(const char *file)
 static const plugin *open_checked(registry *r, const char *file, char **err)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->plugins[i].file, file) == 0)
-            return &r->plugins[i];
+        if (strcmp(r->plugins[i]->file, file) == 0)
+            return r->plugins[i];
     if (!r->allow_unsafe) {
         char *dir = xstrdup(file);
         char *slash = strrchr(dir, '/');
@@ -336,7 +347,12 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
             return NULL;
         }
     }
-    char *perr = probe(file);
+    if (!r->cache_opened) {
+        r->cache = plugcache_open();
+        r->cache_opened = 1;
+    }
+    int cached = plugcache_known_good(r->cache, file);
+    char *perr = cached ? NULL : probe(file);
     if (perr) {
         *err = perr;
         return NULL;
@@ -362,8 +378,12 @@ static const plugin *open_checked(registry *r, const char *file, char **err)
         lt_dlclose(h);
         return NULL;
     }
+    if (!cached)
+        plugcache_remember(r->cache, file);
+    /* One allocation per plugin: callers keep `const plugin *` across
+     * later loads, so the array may move but the plugins must not. */
     r->plugins = xrealloc(r->plugins, (r->n + 1) * sizeof *r->plugins);
-    plugin *p = &r->plugins[r->n++];
+    plugin *p = r->plugins[r->n++] = xcalloc(1, sizeof *p);
     p->type = xstrdup(d->type);
     p->file = xstrdup(file);
     p->desc = d;
@@ -383,8 +403,8 @@ const plugin *registry_get(registry *r, const char *type, char **err)
 {
     *err = NULL;
     for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->plugins[i].type, type) == 0)
-            return &r->plugins[i];
+        if (strcmp(r->plugins[i]->type, type) == 0)
+            return r->plugins[i];
     strvec c = {0};
     candidates(r, type, &c);
     if (c.n == 0) {
@@ -483,12 +503,14 @@ void registry_scan(registry *r, strvec *errs)
 void registry_free(registry *r)
 {
     for (size_t i = 0; i < r->n; i++) {
-        free(r->plugins[i].type);
-        free(r->plugins[i].file);
+        free(r->plugins[i]->type);
+        free(r->plugins[i]->file);
+        free(r->plugins[i]);
         /* Handles stay open: forked stage children and atexit handlers of
          * plugins may still point into them. */
     }
     free(r->plugins);
     sv_free(&r->dirs);
+    plugcache_close(r->cache);
     memset(r, 0, sizeof *r);
 }

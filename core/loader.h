@@ -14,9 +14,11 @@ typedef struct plugin {
 
 typedef struct registry {
     strvec dirs;              /* search order                        */
-    plugin *plugins;
+    plugin **plugins;         /* each stays put: callers keep pointers */
     size_t n;
     int allow_unsafe;         /* --allow-unsafe-plugin-path           */
+    struct plugcache *cache;  /* probed-plugin cache, opened on use   */
+    int cache_opened;
 } registry;
 
 /* Search dirs: explicit ones (--plugin-path, S2NBUILD_PLUGIN_PATH,

@@ -1,6 +1,7 @@
 /* s2nbuild: the command line. */
 #include "config.h"
 #include "core/loader.h"
+#include "core/newplugin.h"
 #include "core/run.h"
 #include "core/schema.h"
 #include "core/validate.h"
@@ -43,6 +44,7 @@ static void usage(FILE *out)
             "  plugins --check FILE  check one plugin file without running it\n"
             "  schema [TYPE]         JSON Schema of the pipeline file, or of a stage's with:\n"
             "  stage TYPE [key=value...]  run one stage without a pipeline file\n"
+            "  new-plugin NAME       write the skeleton of a stage plugin in ./NAME/\n"
             "\n"
             "options:\n"
             "  -f, --file FILE       pipeline file (default: s2nbuild.yml or s2nbuild.yaml)\n"
@@ -344,7 +346,7 @@ static int cmd_plugins(const cli *c, int argc, char **argv)
     if (c->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < reg.n; i++)
-            json_array_append_new(arr, plugin_json(&reg.plugins[i]));
+            json_array_append_new(arr, plugin_json(reg.plugins[i]));
         json_t *errors = json_array();
         for (size_t i = 0; i < errs.n; i++)
             json_array_append_new(errors, json_string(errs.v[i]));
@@ -355,7 +357,7 @@ static int cmd_plugins(const cli *c, int argc, char **argv)
         json_decref(top);
     } else {
         for (size_t i = 0; i < reg.n; i++) {
-            const plugin *pl = &reg.plugins[i];
+            const plugin *pl = reg.plugins[i];
             printf("%-16s %-8s ABI %u.%u  %s\n    %s\n", pl->type, pl->desc->version,
                    pl->desc->abi_major, pl->desc->abi_minor, pl->file,
                    pl->desc->summary ? pl->desc->summary : "");
@@ -395,7 +397,7 @@ static int cmd_schema(const cli *c, int argc, char **argv)
         sv_free(&errs);
         const s2n_plugin **descs = xcalloc(reg.n + 1, sizeof *descs);
         for (size_t i = 0; i < reg.n; i++)
-            descs[i] = reg.plugins[i].desc;
+            descs[i] = reg.plugins[i]->desc;
         j = schema_pipeline_json(descs, reg.n);
         free(descs);
     }
@@ -511,6 +513,14 @@ int main(int argc, char **argv)
         rc = cmd_plugins(&c, cargc, cargv);
     else if (strcmp(cmd, "schema") == 0)
         rc = cmd_schema(&c, cargc, cargv);
+    else if (strcmp(cmd, "new-plugin") == 0) {
+        if (cargc != 1) {
+            fprintf(stderr, "usage: s2nbuild new-plugin NAME\n");
+            rc = EXIT_USAGE;
+        } else {
+            rc = newplugin_main(cargv[0]);
+        }
+    }
     else {
         fprintf(stderr, "s2nbuild: unknown command '%s' (try s2nbuild --help)\n", cmd);
         rc = EXIT_USAGE;

@@ -13,6 +13,7 @@ T_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/s2nt.XXXXXX")
 chmod 700 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
+export S2NBUILD_CACHE_DIR="$TMP/.cache"
 
 ok() { T_PASS=$((T_PASS + 1)); printf 'ok %d - %s\n' $((T_PASS + T_FAIL)) "$1"; }
 not_ok() {

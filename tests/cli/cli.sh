@@ -41,6 +41,7 @@ expect_rc "-C DIR and .yaml" 0 "$S2N" -C proj run
 contains "workdir applied" "$OUT" "proj/sub"
 expect_rc "plan" 0 "$S2N" -C proj plan
 contains "plan shows order and reasons" "$OUT" " 2. next             command        after where; timeout 300s"
+check "a good probe is remembered (path, size, mtime)" grep -q '"mtime_ns"' "$S2NBUILD_CACHE_DIR/plugins.json"
 expect_rc "validate" 0 "$S2N" -C proj validate
 contains "validate ok" "$OUT" "ok (2 stages)"
 finish

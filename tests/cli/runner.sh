@@ -47,14 +47,17 @@ contains "without --keep-going independent stages stop" "$OUT" "not run: an earl
 expect_rc "--keep-going runs independent stages" 1 "$S2N" run -f fail.yml -j1 --keep-going
 contains "independent stage ran" "$OUT" "docs ran"
 
+# a sleep only this test runs, so other tests' processes never count
+SLEEPID=$$
 cat > timeout.yml <<'Y'
 version: 1
 stages:
-  - { name: hang, type: command, timeout: 1, with: { run: "trap '' TERM; sleep 30" } }
+  - { name: hang, type: command, timeout: 1, with: { run: "trap '' TERM; sleep 30.SLEEPID" } }
 Y
+sed -i "s/SLEEPID/$SLEEPID/" timeout.yml
 expect_rc "timeout is a failure" 1 "$S2N" run -f timeout.yml
 contains "timeout reported" "$OUT" "timed out after 1 s"
-check "processes that ignored SIGTERM are gone" sh -c "! ps -eo args | grep -q '[s]leep 30'"
+check "processes that ignored SIGTERM are gone" sh -c "! ps -eo args | grep -q '[s]leep 30.'$SLEEPID"
 check "record says timeout" test "$(json_get .s2nbuild/runs/latest/record.json 'j["stages"][0]["result"]')" = timeout
 
 cat > retry.yml <<'Y'
@@ -76,9 +79,10 @@ check "non-retryable failure ran once" test "$(wc -l < hard.count)" = 1
 cat > sig.yml <<'Y'
 version: 1
 stages:
-  - { name: long, type: command, with: { run: "echo started; sleep 30" } }
+  - { name: long, type: command, with: { run: "echo started; sleep 30.SLEEPID" } }
   - { name: later, type: command, needs: [long], with: { run: "true" } }
 Y
+sed -i "s/SLEEPID/$SLEEPID/" sig.yml
 "$S2N" run -f sig.yml > sig.out 2>&1 &
 pid=$!
 i=0; while ! grep -q started sig.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
@@ -86,7 +90,7 @@ kill -TERM $pid
 wait $pid; rc=$?
 check "SIGTERM to s2nbuild exits 143" test $rc = 143
 check "record written on abort" test "$(json_get .s2nbuild/runs/latest/record.json 'j["result"], j["stages"][0]["result"], j["stages"][1]["result"]')" = "('aborted', 'aborted', 'not-run')"
-check "no stage process left behind" sh -c "! ps -eo args | grep -q '[s]leep 30'"
+check "no stage process left behind" sh -c "! ps -eo args | grep -q '[s]leep 30.'$SLEEPID"
 "$S2N" run -f sig.yml > sig2.out 2>&1 &
 pid=$!
 i=0; while ! grep -q started sig2.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
