@@ -183,7 +183,7 @@ static int check_hashes(const s2n_reqline *rl, const s2n_distfile *d, const char
                    rl->hashes[0], rl->nhashes > 1 ? " (or another listed hash)" : "");
     if (d->sha256 && strcasecmp(d->sha256, hex) != 0)
         return say(msg, cap, S2N_PLAN_ERROR,
-                   "hash mismatch for %s: the index says sha256=%s, the file has %s",
+                   "hash mismatch for %s: expected sha256=%s (index or lock), the file has %s",
                    d->url ? d->url : d->path, d->sha256, hex);
     return S2N_PLAN_OK;
 }
@@ -287,6 +287,58 @@ static int check_closure(s2n_native_plan *p, const s2n_pyinfo *py, char *msg, si
     return S2N_PLAN_OK;
 }
 
+/* Download what is remote, check hashes, read each wheel's metadata into
+ * the plan items (items[i] belongs to sel[i]). */
+static int fetch_and_read(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
+                          s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
+                          size_t cap)
+{
+    int rc = S2N_PLAN_OK;
+    rc = download(f, sel, nsel, msg, cap);
+    for (size_t i = 0; rc == S2N_PLAN_OK && i < nsel; i++) {
+        s2n_native_item *it = &p->items[i];
+        const s2n_reqline *rl = sel_rl[i];
+        rc = check_hashes(rl, &sel[i], it->version, msg, cap);
+        if (rc != S2N_PLAN_OK)
+            break;
+        char werr[512];
+        if (s2n_wheel_peek(sel[i].path, &it->info, werr, sizeof werr) != 0) {
+            rc = say(msg, cap, S2N_PLAN_ERROR, "%s", werr);
+            break;
+        }
+        char mnorm[256], mver[128];
+        s2n_pep503(it->info.name, mnorm, sizeof mnorm);
+        if (strcmp(mnorm, it->norm) != 0 || s2n_pver_normalize(it->info.version, mver, sizeof mver)
+            || strcmp(mver, it->version) != 0) {
+            rc = say(msg, cap, S2N_PLAN_ERROR, "%s: its METADATA says %s %s, not %s==%s",
+                     it->info.path, it->info.name, it->info.version, rl->dep.name, it->version);
+            break;
+        }
+        char **rp;
+        size_t nrp = s2n_meta_values(it->info.metadata, "Requires-Python", &rp);
+        if (nrp && s2n_spec_contains(rp[0], py->markers[S2N_MK_PYTHON_FULL_VERSION]) == 0)
+            rc = say(msg, cap, S2N_PLAN_FALLBACK, "%s %s requires Python %s", it->info.name,
+                     it->version, rp[0]);
+        s2n_strv_free(rp, nrp);
+    }
+    return rc;
+}
+
+int s2n_native_finish(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
+                      s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
+                      size_t cap)
+{
+    int rc = fetch_and_read(f, py, p, sel, sel_rl, nsel, msg, cap);
+    if (rc == S2N_PLAN_OK)
+        rc = check_closure(p, py, msg, cap);
+    return rc;
+}
+
+s2n_distfile s2n_distfile_copy(const s2n_distfile *s)
+{
+    return copy_distfile(s);
+}
+
 int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
                          s2n_native_plan *p, char *msg, size_t cap)
 {
@@ -369,33 +421,7 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
             add_extra(it, rl->dep.extras[x]);
     }
     if (rc == S2N_PLAN_OK)
-        rc = download(f, sel, nsel, msg, cap);
-    for (size_t i = 0; rc == S2N_PLAN_OK && i < nsel; i++) {
-        s2n_native_item *it = &p->items[i];
-        const s2n_reqline *rl = sel_rl[i];
-        rc = check_hashes(rl, &sel[i], it->version, msg, cap);
-        if (rc != S2N_PLAN_OK)
-            break;
-        char werr[512];
-        if (s2n_wheel_peek(sel[i].path, &it->info, werr, sizeof werr) != 0) {
-            rc = say(msg, cap, S2N_PLAN_ERROR, "%s", werr);
-            break;
-        }
-        char mnorm[256], mver[128];
-        s2n_pep503(it->info.name, mnorm, sizeof mnorm);
-        if (strcmp(mnorm, it->norm) != 0 || s2n_pver_normalize(it->info.version, mver, sizeof mver)
-            || strcmp(mver, it->version) != 0) {
-            rc = say(msg, cap, S2N_PLAN_ERROR, "%s: its METADATA says %s %s, not %s==%s",
-                     it->info.path, it->info.name, it->info.version, rl->dep.name, it->version);
-            break;
-        }
-        char **rp;
-        size_t nrp = s2n_meta_values(it->info.metadata, "Requires-Python", &rp);
-        if (nrp && s2n_spec_contains(rp[0], py->markers[S2N_MK_PYTHON_FULL_VERSION]) == 0)
-            rc = say(msg, cap, S2N_PLAN_FALLBACK, "%s %s requires Python %s", it->info.name,
-                     it->version, rp[0]);
-        s2n_strv_free(rp, nrp);
-    }
+        rc = fetch_and_read(f, py, p, sel, sel_rl, nsel, msg, cap);
     s2n_distfiles_free(sel, nsel);
     free(sel);
     free(sel_rl);

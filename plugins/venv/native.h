@@ -34,6 +34,21 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
                          s2n_native_plan *plan, char *msg, size_t msgcap);
 void s2n_native_plan_free(s2n_native_plan *plan);
 
+/* For other planners (pylock.toml): items[i] (norm, version, extras set)
+ * belongs to sel[i], asked for by sel_rl[i] (hashes, file:line).  Fetches
+ * remote files, checks hashes, reads the wheels, checks Requires-Dist. */
+int s2n_native_finish(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
+                      s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
+                      size_t cap);
+s2n_distfile s2n_distfile_copy(const s2n_distfile *s);
+
+/* PEP 751: plan the install of a pylock.toml (every package whose marker
+ * holds, from its wheels; paths relative to the lock file, URLs fetched).
+ * Locks need no resolver, so there is no fallback: S2N_PLAN_OK or
+ * S2N_PLAN_ERROR ("pylock.toml:line:col: ..."). */
+int s2n_pylock_plan(const char *lock, s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
+                    char *msg, size_t cap);
+
 /* Install every wheel of the plan into t; byte-compile with `python`
  * when compile != 0.  0 or -1 with a message. */
 int s2n_native_install(const s2n_native_plan *plan, const s2n_wheel_target *t,

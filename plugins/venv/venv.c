@@ -38,6 +38,8 @@ static const s2n_option venv_options[] = {
     {.name = "requirements", .kind = S2N_KIND_LIST,
      .help = "requirement files (-r/-c nesting, --hash, markers)"},
     {.name = "constraints", .kind = S2N_KIND_LIST, .help = "constraint files"},
+    {.name = "lock", .kind = S2N_KIND_PATH,
+     .help = "a PEP 751 pylock.toml to install exactly (instead of requirements/packages)"},
     {.name = "packages", .kind = S2N_KIND_LIST,
      .help = "requirement lines to install, e.g. \"attrs==23.1.0\""},
     {.name = "index_url", .kind = S2N_KIND_STRING,
@@ -107,6 +109,7 @@ typedef struct venv_job {
     const char **req_files, **cons_files, **packages, **links, **extra_index;
     size_t nreq, ncons, npackages, nlinks, nextra_index;
     const char *index_url;
+    const char *lock;
 } venv_job;
 
 static const char **list_opt(venv_job *j, const char *name, size_t *n, int resolve)
@@ -200,6 +203,8 @@ bad:
 
 static int has_requirements(venv_job *j)
 {
+    if (j->lock)
+        return 1;
     for (size_t i = 0; i < j->rs.n; i++)
         if (!j->rs.items[i].constraint)
             return 1;
@@ -274,7 +279,9 @@ static int install_requirements(venv_job *j, const char *tmp)
     char msg[2048];
     int plan_rc = S2N_PLAN_FALLBACK;
     s2n_native_plan plan = {0};
-    if (j->native)
+    if (j->lock) /* a lock needs no resolver: native or an error */
+        plan_rc = s2n_pylock_plan(j->lock, &j->finder, &j->py, &plan, msg, sizeof msg);
+    else if (j->native)
         plan_rc = s2n_native_plan_make(&j->rs, &j->finder, &j->py, &plan, msg, sizeof msg);
     else
         snprintf(msg, sizeof msg, "the native installer is turned off (native: false)");
@@ -404,6 +411,8 @@ static void compute_key(venv_job *j, char out[65])
     s2n_hex(d, 32, hex);
     free(fp);
     kb_add(&k, "sources", hex);
+    if (j->lock)
+        kb_file(&k, "lock", j->lock);
     if (j->install_project) {
         const char *wd = j->h->workdir(j->st);
         kb_add(&k, "project", wd);
@@ -435,6 +444,9 @@ static int venv_run(s2n_stage *st, const s2n_host *h)
     j->compile = opt_flag(j, "compile");
     j->wheel_cache = opt_flag(j, "wheel_cache");
     j->index_url = h->opt_string(st, "index_url");
+    j->lock = h->opt_string(st, "lock");
+    if (j->lock && !*j->lock)
+        j->lock = NULL;
     if (j->index_url && !*j->index_url)
         j->index_url = NULL;
     j->req_files = list_opt(j, "requirements", &j->nreq, 1);
@@ -533,12 +545,25 @@ out:
     return result;
 }
 
+static int venv_validate(s2n_stage *st, const s2n_host *h)
+{
+    const s2n_value *lock = h->option(st, "lock");
+    if (lock && (h->option(st, "requirements") || h->option(st, "packages")
+                 || h->option(st, "constraints"))) {
+        h->error(st, "lock", "a lock file is installed exactly; drop requirements, constraints "
+                             "and packages, or the lock");
+        return S2N_ERROR;
+    }
+    return S2N_OK;
+}
+
 static const s2n_plugin venv_plugin = {
     S2N_PLUGIN_HEAD,
     .type = "venv",
     .version = VENV_PLUGIN_VERSION,
     .summary = "create a virtual environment natively and install requirements",
     .options = venv_options,
+    .validate = venv_validate,
     .run = venv_run,
 };
 

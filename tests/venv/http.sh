@@ -37,7 +37,7 @@ lacks "cached wheels not downloaded again" "$got" ".whl"
 cp "$WHEELS/alpha-1.0-py3-none-any.whl" "$TMP/srv/simple/beta/beta-1.0-py3-none-any.whl"
 rm -f "$TMP/ws/.s2nbuild/cache/wheels/beta-1.0-py3-none-any.whl"
 expect_rc "tampered download refused" 1 "$S2N" stage venv path=env3 requirements=req.txt index_url="$URL"
-contains "says which file" "$OUT" "hash mismatch for $URL/beta/beta-1.0-py3-none-any.whl: the index says sha256="
+contains "says which file" "$OUT" "hash mismatch for $URL/beta/beta-1.0-py3-none-any.whl: expected sha256="
 check "nothing left at the path" test ! -e "$TMP/ws/env3"
 
 # A project the index does not know (404) is reported with what was seen.
