@@ -17,7 +17,9 @@
 #include "plugins/venv/pipfix.h"
 #include "plugins/venv/venvdir.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -323,6 +325,7 @@ static int install_requirements(venv_job *j, const char *tmp)
     return rc;
 }
 
+/* Only an environment (or nothing, or an empty folder) may be replaced. */
 static int is_our_venv_or_absent(const char *path)
 {
     struct stat st;
@@ -330,7 +333,47 @@ static int is_our_venv_or_absent(const char *path)
         return 1;
     char cfg[PATH_MAX];
     snprintf(cfg, sizeof cfg, "%s/pyvenv.cfg", path);
-    return access(cfg, F_OK) == 0;
+    if (access(cfg, F_OK) == 0)
+        return 1;
+    DIR *d = S_ISDIR(st.st_mode) ? opendir(path) : NULL;
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)))
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+/* Folders a killed run left beside the environment (PATH.s2n-new-PID of
+ * a process that is gone) are removed. */
+static void remove_stale(const char *path)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    const char *base = slash + 1;
+    size_t bl = strlen(base);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, base, bl) != 0
+            || (strncmp(e->d_name + bl, ".s2n-new-", 9) != 0
+                && strncmp(e->d_name + bl, ".s2n-old-", 9) != 0))
+            continue;
+        long pid = strtol(e->d_name + bl + 9, NULL, 10);
+        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char full[PATH_MAX];
+        if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full)
+            s2n_rmtree(full);
+    }
+    if (d)
+        closedir(d);
 }
 
 static void publish(venv_job *j)
@@ -497,6 +540,7 @@ static int venv_run(s2n_stage *st, const s2n_host *h)
         *slash = '\0';
         s2n_mkdirs(parent);
     }
+    remove_stale(j->path);
     char *tmp = h->str_printf(st, "%s.s2n-new-%ld", j->path, (long)getpid());
     s2n_rmtree(tmp);
     s2n_venv_spec spec = {.root = tmp, .final_root = j->path, .py = &j->py,

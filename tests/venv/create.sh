@@ -86,6 +86,12 @@ expect_rc "refuses a non-venv folder" 1 "$S2N" stage venv path=data
 contains "says why" "$OUT" "not a virtual environment"
 check "folder untouched" test -f "$TMP/ws/data/file"
 
+# An empty folder is fine; what a killed run left beside is cleaned up.
+mkdir -p "$TMP/ws/empty" "$TMP/ws/empty.s2n-new-999999/bin"
+expect_rc "empty folder becomes a venv" 0 "$S2N" stage venv path=empty
+check "venv there" test -f "$TMP/ws/empty/pyvenv.cfg"
+check "stale temporary folder of a dead run removed" test ! -e "$TMP/ws/empty.s2n-new-999999"
+
 # Missing interpreter.
 expect_rc "missing interpreter" 1 "$S2N" stage venv path=other python=/nonexistent/python3
 contains "names the interpreter" "$OUT" "python interpreter /nonexistent/python3 not found"
