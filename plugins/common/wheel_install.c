@@ -1209,6 +1209,12 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
         if (write_generated(ins, path, "", 0, 0666 & ~um, err, errcap) != 0)
             goto bad;
     }
+    if (t->direct_url) {
+        snprintf(path, sizeof path, "%s/direct_url.json", ins->distinfo_dir);
+        if (write_generated(ins, path, t->direct_url, strlen(t->direct_url), 0666 & ~um, err,
+                            errcap) != 0)
+            goto bad;
+    }
     free_oldrows(c.old, c.nold);
     free_scripts(c.scripts, c.nscripts);
     return 0;

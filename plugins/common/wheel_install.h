@@ -54,6 +54,7 @@ typedef struct s2n_wheel_target {
     const char *cache_dir; /* unpacked-wheel cache (hard-linked into the
                               environment), or NULL to unpack directly   */
     const char *cache_tag; /* "cpython-311": pyc names in the cache       */
+    const char *direct_url;/* PEP 610 direct_url.json text, or NULL        */
 } s2n_wheel_target;
 
 typedef struct s2n_record_row {

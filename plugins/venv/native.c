@@ -339,6 +339,44 @@ s2n_distfile s2n_distfile_copy(const s2n_distfile *s)
     return copy_distfile(s);
 }
 
+int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *wheel,
+                         const char *direct_url, char *msg, size_t cap)
+{
+    s2n_native_item *ni = realloc(p->items, (p->n + 1) * sizeof *ni);
+    if (!ni)
+        return say(msg, cap, S2N_PLAN_ERROR, "out of memory");
+    p->items = ni;
+    s2n_native_item *it = &ni[p->n];
+    memset(it, 0, sizeof *it);
+    char werr[512];
+    if (s2n_wheel_peek(wheel, &it->info, werr, sizeof werr) != 0)
+        return say(msg, cap, S2N_PLAN_ERROR, "%s", werr);
+    p->n++;
+    char norm[256], ver[128];
+    s2n_pep503(it->info.name, norm, sizeof norm);
+    if (s2n_pver_normalize(it->info.version, ver, sizeof ver) != 0)
+        snprintf(ver, sizeof ver, "%s", it->info.version);
+    it->norm = strdup(norm);
+    it->version = strdup(ver);
+    it->direct_url = direct_url ? strdup(direct_url) : NULL;
+    int rc = S2N_PLAN_OK;
+    for (size_t i = 0; i + 1 < p->n; i++)
+        if (strcmp(p->items[i].norm, norm) == 0)
+            rc = say(msg, cap, S2N_PLAN_FALLBACK, "the requirements also name the project %s",
+                     it->info.name);
+    if (rc == S2N_PLAN_OK)
+        rc = check_closure(p, py, msg, cap);
+    if (rc != S2N_PLAN_OK) {
+        p->n--;
+        s2n_wheel_info_free(&it->info);
+        free(it->norm);
+        free(it->version);
+        free(it->direct_url);
+        s2n_strv_free(it->extras, it->nextras);
+    }
+    return rc;
+}
+
 int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
                          s2n_native_plan *p, char *msg, size_t cap)
 {
@@ -438,6 +476,7 @@ void s2n_native_plan_free(s2n_native_plan *p)
         s2n_wheel_info_free(&p->items[i].info);
         free(p->items[i].norm);
         free(p->items[i].version);
+        free(p->items[i].direct_url);
         s2n_strv_free(p->items[i].extras, p->items[i].nextras);
     }
     free(p->items);
@@ -453,8 +492,11 @@ int s2n_native_install(const s2n_native_plan *p, const s2n_wheel_target *t, cons
         return say(err, errcap, -1, "out of memory");
     int rc = 0;
     size_t done = 0;
-    for (; done < p->n && rc == 0; done++)
-        rc = s2n_wheel_install(&p->items[done].info, t, &ins[done], err, errcap);
+    for (; done < p->n && rc == 0; done++) {
+        s2n_wheel_target ti = *t;
+        ti.direct_url = p->items[done].direct_url;
+        rc = s2n_wheel_install(&p->items[done].info, &ti, &ins[done], err, errcap);
+    }
     if (rc == 0 && compile)
         rc = s2n_wheel_compile(ins, p->n, py->path, tmpdir, runner, err, errcap);
     for (size_t i = 0; rc == 0 && i < p->n; i++)

@@ -18,6 +18,7 @@ typedef struct s2n_native_item {
     char *version;
     char **extras;
     size_t nextras;
+    char *direct_url; /* direct_url.json to write (editable project), or NULL */
 } s2n_native_item;
 
 typedef struct s2n_native_plan {
@@ -41,6 +42,12 @@ int s2n_native_finish(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
                       s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
                       size_t cap);
 s2n_distfile s2n_distfile_copy(const s2n_distfile *s);
+
+/* Append a local wheel (the editable project) to a plan and check the
+ * closure of the whole plan again.  S2N_PLAN_OK, or FALLBACK/ERROR with
+ * the item removed again. */
+int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *wheel,
+                         const char *direct_url, char *msg, size_t cap);
 
 /* PEP 751: plan the install of a pylock.toml (every package whose marker
  * holds, from its wheels; paths relative to the lock file, URLs fetched).

@@ -13,6 +13,7 @@
 #include <s2nbuild/plugin.h>
 
 #include "plugins/common/hash.h"
+#include "plugins/venv/editable.h"
 #include "plugins/venv/native.h"
 #include "plugins/venv/pipfix.h"
 #include "plugins/venv/venvdir.h"
@@ -273,20 +274,68 @@ static int run_pip(venv_job *j, const char *tmp, int project)
     return 0;
 }
 
-/* Install the requirements into tmp: natively when the plan allows. */
-static int install_requirements(venv_job *j, const char *tmp)
+static int pip_then_fix(venv_job *j, const char *tmp, int project)
 {
-    if (!has_requirements(j))
-        return 0;
+    if (run_pip(j, tmp, project) != 0)
+        return -1;
+    char err[1024];
+    if (s2n_pipfix_paths(tmp, j->path, j->py.purelib, err, sizeof err) < 0) {
+        j->h->log(j->st, S2N_LOG_ERROR, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The editable project joins a native plan when its metadata is static
+ * and its dependencies are in the plan.  1 when added, 0 when pip must
+ * install it (reason logged), -1 on an error. */
+static int add_project(venv_job *j, s2n_native_plan *plan)
+{
+    char reason[1024];
+    char *wheel = NULL, *direct_url = NULL;
+    int er = s2n_editable_wheel(j->h->workdir(j->st), j->h->stage_dir(j->st), &wheel,
+                                &direct_url, reason, sizeof reason);
+    if (er < 0) {
+        j->h->log(j->st, S2N_LOG_ERROR, "%s", reason);
+        j->h->set_message(j->st, "%s", reason);
+        return -1;
+    }
+    int added = 0;
+    if (er == 0) {
+        int rc = s2n_native_add_wheel(plan, &j->py, wheel, direct_url, reason, sizeof reason);
+        if (rc == S2N_PLAN_ERROR) {
+            j->h->log(j->st, S2N_LOG_ERROR, "%s", reason);
+            j->h->set_message(j->st, "%s", reason);
+            free(wheel);
+            free(direct_url);
+            return -1;
+        }
+        added = rc == S2N_PLAN_OK;
+    }
+    if (!added)
+        j->h->log(j->st, S2N_LOG_INFO, "installing the project with pip: %s", reason);
+    free(wheel);
+    free(direct_url);
+    return added;
+}
+
+/* Requirements (and the project) into tmp: natively when the plan allows,
+ * else with pip, each with one line saying why. */
+static int install_all(venv_job *j, const char *tmp)
+{
     char msg[2048];
-    int plan_rc = S2N_PLAN_FALLBACK;
+    int plan_rc = S2N_PLAN_OK;
     s2n_native_plan plan = {0};
-    if (j->lock) /* a lock needs no resolver: native or an error */
+    if (!has_requirements(j))
+        plan_rc = S2N_PLAN_OK; /* an empty plan: maybe the project alone */
+    else if (j->lock) /* a lock needs no resolver: native or an error */
         plan_rc = s2n_pylock_plan(j->lock, &j->finder, &j->py, &plan, msg, sizeof msg);
     else if (j->native)
         plan_rc = s2n_native_plan_make(&j->rs, &j->finder, &j->py, &plan, msg, sizeof msg);
-    else
+    else {
+        plan_rc = S2N_PLAN_FALLBACK;
         snprintf(msg, sizeof msg, "the native installer is turned off (native: false)");
+    }
     if (plan_rc == S2N_PLAN_ERROR) {
         j->h->log(j->st, S2N_LOG_ERROR, "%s", msg);
         j->h->set_message(j->st, "%s", msg);
@@ -294,34 +343,50 @@ static int install_requirements(venv_job *j, const char *tmp)
     }
     if (plan_rc == S2N_PLAN_FALLBACK) {
         j->h->log(j->st, S2N_LOG_INFO, "installing with pip: %s", msg);
-        if (run_pip(j, tmp, 0) != 0)
+        if (pip_then_fix(j, tmp, 0) != 0)
             return -1;
-        char err[1024];
-        if (s2n_pipfix_paths(tmp, j->path, j->py.purelib, err, sizeof err) < 0) {
-            j->h->log(j->st, S2N_LOG_ERROR, "%s", err);
-            return -1;
+        if (j->install_project) {
+            j->h->log(j->st, S2N_LOG_INFO, "installing the project with pip: the requirements "
+                                           "went to pip");
+            return pip_then_fix(j, tmp, 1);
         }
         return 0;
     }
-    s2n_wheel_target t = {.root = tmp, .final_root = j->path, .purelib = j->py.purelib,
-                          .platlib = j->py.platlib, .scripts = "bin", .include = j->py.include,
-                          .python_xy = j->py.xy, .installer = "s2nbuild", .requested = 1,
-                          .compile = j->compile, .cache_tag = j->py.cache_tag};
-    if (j->wheel_cache) {
-        /* Installed files are hard links into this cache: an environment
-         * costs directory entries, not copies. */
-        char *dir = j->h->str_printf(j->st, "%s/cache/unpacked", j->h->state_dir(j->st));
-        if (s2n_mkdirs(dir) == 0)
-            t.cache_dir = dir;
+    int project_native = 0;
+    if (j->install_project && j->native) {
+        project_native = add_project(j, &plan);
+        if (project_native < 0) {
+            s2n_native_plan_free(&plan);
+            return -1;
+        }
+    } else if (j->install_project)
+        j->h->log(j->st, S2N_LOG_INFO, "installing the project with pip: native: false");
+    int rc = 0;
+    if (plan.n) {
+        s2n_wheel_target t = {.root = tmp, .final_root = j->path, .purelib = j->py.purelib,
+                              .platlib = j->py.platlib, .scripts = "bin",
+                              .include = j->py.include, .python_xy = j->py.xy,
+                              .installer = "s2nbuild", .requested = 1, .compile = j->compile,
+                              .cache_tag = j->py.cache_tag};
+        if (j->wheel_cache) {
+            /* Installed files are hard links into this cache: an
+             * environment costs directory entries, not copies. */
+            char *dir = j->h->str_printf(j->st, "%s/cache/unpacked", j->h->state_dir(j->st));
+            if (s2n_mkdirs(dir) == 0)
+                t.cache_dir = dir;
+        }
+        char err[1024];
+        rc = s2n_native_install(&plan, &t, &j->py, j->compile, tmp, &j->runner, err, sizeof err);
+        if (rc != 0) {
+            j->h->log(j->st, S2N_LOG_ERROR, "%s", err);
+            j->h->set_message(j->st, "%s", err);
+        } else
+            j->h->log(j->st, S2N_LOG_INFO, "installed %zu wheel(s) natively%s", plan.n,
+                      project_native ? " (the project editable among them)" : "");
     }
-    char err[1024];
-    int rc = s2n_native_install(&plan, &t, &j->py, j->compile, tmp, &j->runner, err, sizeof err);
-    if (rc != 0) {
-        j->h->log(j->st, S2N_LOG_ERROR, "%s", err);
-        j->h->set_message(j->st, "%s", err);
-    } else
-        j->h->log(j->st, S2N_LOG_INFO, "installed %zu wheel(s) natively", plan.n);
     s2n_native_plan_free(&plan);
+    if (rc == 0 && j->install_project && !project_native)
+        rc = pip_then_fix(j, tmp, 1);
     return rc;
 }
 
@@ -552,18 +617,8 @@ static int venv_run(s2n_stage *st, const s2n_host *h)
         goto fail;
     }
     result = S2N_FAILED;
-    if (install_requirements(j, tmp) != 0)
+    if (install_all(j, tmp) != 0)
         goto fail;
-    if (j->install_project) {
-        h->log(st, S2N_LOG_INFO, "installing the project with pip: editable installs need its "
-                                 "build backend");
-        if (run_pip(j, tmp, 1) != 0)
-            goto fail;
-        if (s2n_pipfix_paths(tmp, j->path, j->py.purelib, err, sizeof err) < 0) {
-            h->log(st, S2N_LOG_ERROR, "%s", err);
-            goto fail;
-        }
-    }
     /* The key goes in last: its presence means the environment is whole. */
     if (s2n_venv_cfg_set(tmp, "s2nbuild-key", key, err, sizeof err) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", err);
