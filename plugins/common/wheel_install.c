@@ -1016,6 +1016,8 @@ static int from_archive(placer *c, const char *fill)
                 }
                 data = nd, datacap = nc;
             }
+            if (bsz == 0)
+                continue; /* libarchive may hand out empty blocks */
             if ((size_t)off > len)
                 memset(data + len, 0, (size_t)off - len);
             memcpy(data + off, blk, bsz);
