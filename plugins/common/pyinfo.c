@@ -24,7 +24,7 @@ const char *const s2n_marker_names[S2N_MK_COUNT] = {
 };
 
 /* Bump when the shape of the cached JSON changes. */
-#define PYINFO_FORMAT 1
+#define PYINFO_FORMAT 2
 
 /* Printed as one JSON object.  Tags come from the packaging library pip
  * vendors (the same list pip uses); an interpreter without it gets the
@@ -67,7 +67,8 @@ static const char facts_script[] =
     "    'installed_base': b, 'installed_platbase': b})\n"
     "rel = lambda s: os.path.relpath(s, b)\n"
     "xy = '%d.%d' % sys.version_info[:2]\n"
-    "print(json.dumps({'version': platform.python_version(), 'xy': xy,\n"
+    "base = getattr(sys, '_base_executable', None) or sys.executable\n"
+    "print(json.dumps({'version': platform.python_version(), 'xy': xy, 'base': base,\n"
     "    'purelib': rel(p['purelib']), 'platlib': rel(p['platlib']),\n"
     "    'include': 'include/site/python' + xy,\n"
     "    'cache_tag': sys.implementation.cache_tag, 'tags': tags, 'markers': m}))\n";
@@ -173,6 +174,7 @@ static int from_json(json_t *j, s2n_pyinfo *out)
     out->platlib = jstr(j, "platlib");
     out->include = jstr(j, "include");
     out->cache_tag = jstr(j, "cache_tag");
+    out->base = jstr(j, "base");
     json_t *tags = json_object_get(j, "tags");
     json_t *mk = json_object_get(j, "markers");
     if (!out->version || !out->xy || !out->purelib || !out->platlib || !out->include
@@ -321,6 +323,7 @@ void s2n_pyinfo_free(s2n_pyinfo *info)
     free(info->platlib);
     free(info->include);
     free(info->cache_tag);
+    free(info->base);
     for (size_t i = 0; info->tags && i < info->ntags; i++)
         free(info->tags[i]);
     free(info->tags);

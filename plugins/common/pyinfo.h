@@ -40,6 +40,8 @@ typedef struct s2n_pyinfo {
     char *platlib;
     char *include;      /* venv-relative headers root: "include/site/python3.11" */
     char *cache_tag;    /* "cpython-311" (pyc names)                      */
+    char *base;         /* the base interpreter when `path` is itself in a
+                           venv (sys._base_executable), else NULL or path */
     char **tags;        /* supported "py-abi-plat", most preferred first  */
     size_t ntags;
     char *markers[S2N_MK_COUNT];

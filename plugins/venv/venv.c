@@ -644,6 +644,24 @@ out:
     return result;
 }
 
+/* `s2nbuild plan`: what run() would do, without touching anything. */
+static int venv_plan(s2n_stage *st, const s2n_host *h)
+{
+    const char *path = h->opt_string(st, "path");
+    const s2n_value *req = h->option(st, "requirements");
+    const s2n_value *pk = h->option(st, "packages");
+    const char *lock = h->opt_string(st, "lock");
+    int project = 0;
+    h->opt_bool(st, "install_project", &project);
+    h->log(st, S2N_LOG_INFO, "environment %s%s from %s; %s%zu requirement file(s), %zu package "
+           "line(s)%s; reused when its key is unchanged",
+           path && *path ? path : h->state_dir(st), path && *path ? "" : "/venvs/<stage>",
+           h->opt_string(st, "python"), lock && *lock ? "lock file, " : "",
+           req ? h->value_len(req) : 0, pk ? h->value_len(pk) : 0,
+           project ? ", the project editable" : "");
+    return S2N_OK;
+}
+
 static int venv_validate(s2n_stage *st, const s2n_host *h)
 {
     const s2n_value *lock = h->option(st, "lock");
@@ -664,6 +682,7 @@ static const s2n_plugin venv_plugin = {
     .options = venv_options,
     .validate = venv_validate,
     .run = venv_run,
+    .plan = venv_plan,
 };
 
 const s2n_plugin *s2n_plugin_entry(unsigned host_major, unsigned host_minor)

@@ -97,7 +97,10 @@ int s2n_venv_create(const s2n_venv_spec *s, char *err, size_t errcap)
      * given, python and python3.X -> python3. */
     char pyx[32];
     snprintf(pyx, sizeof pyx, "bin/python%s", py->xy);
-    if (link_at(s->root, "bin/python3", py->path) != 0 || link_at(s->root, "bin/python", "python3") != 0
+    /* An interpreter inside another venv stands for its base, as
+     * `python -m venv` run from an active venv does. */
+    const char *exe = py->base && py->base[0] == '/' ? py->base : py->path;
+    if (link_at(s->root, "bin/python3", exe) != 0 || link_at(s->root, "bin/python", "python3") != 0
         || link_at(s->root, pyx, "python3") != 0)
         return fail(err, errcap, "cannot link the interpreter into %s/bin: %s", s->root,
                     strerror(errno));
@@ -105,7 +108,7 @@ int s2n_venv_create(const s2n_venv_spec *s, char *err, size_t errcap)
     /* home is the folder of the interpreter as given; executable its
      * real path (what `python -m venv` writes). */
     char home[PATH_MAX];
-    snprintf(home, sizeof home, "%s", py->path);
+    snprintf(home, sizeof home, "%s", exe);
     char *slash = strrchr(home, '/');
     if (slash && slash != home)
         *slash = '\0';

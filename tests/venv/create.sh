@@ -86,6 +86,13 @@ expect_rc "refuses a non-venv folder" 1 "$S2N" stage venv path=data
 contains "says why" "$OUT" "not a virtual environment"
 check "folder untouched" test -f "$TMP/ws/data/file"
 
+# An interpreter inside a venv stands for its base (as python -m venv does).
+expect_rc "venv from a venv's python" 0 "$S2N" stage venv path=nested python="$V/bin/python"
+check "nested: links the base interpreter" test "$(readlink "$TMP/ws/nested/bin/python3")" = "$PY"
+check "nested: home is the base's folder" grep -qx 'home = /usr/bin' "$TMP/ws/nested/pyvenv.cfg"
+got=$("$TMP/ws/nested/bin/python" -c 'import sys; print(sys.prefix, sys.base_prefix)')
+contains "nested: prefix and base prefix" "$got" "$TMP/ws/nested /usr"
+
 # An empty folder is fine; what a killed run left beside is cleaned up.
 mkdir -p "$TMP/ws/empty" "$TMP/ws/empty.s2n-new-999999/bin"
 expect_rc "empty folder becomes a venv" 0 "$S2N" stage venv path=empty
