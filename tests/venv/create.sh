@@ -4,6 +4,7 @@
 # include-system-site-packages), be reused when nothing changed, and fail
 # clearly for a missing interpreter.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/venv/wheels.sh"
 PY=/usr/bin/python3
 cd "$TMP" || exit 1
 mkdir ws && cd ws || exit 1

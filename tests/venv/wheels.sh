@@ -3,6 +3,11 @@
 # stays clean) into $WHEELS, and puts Debian's own wheels beside them.
 # A lock keeps parallel test scripts from building twice.
 WHEELS="$top_builddir/tests/venv/wheels"
+# Hermetic: pip settings of the machine (PIP_FIND_LINKS=/opt/wheels...)
+# would add sources to both pip and the native installer.
+unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_NO_INDEX PIP_CONSTRAINT \
+    PIP_REQUIRE_HASHES PIP_REQUIREMENT
+export PIP_DISABLE_PIP_VERSION_CHECK=1
 venv_build_wheels() {
     mkdir -p "$top_builddir/tests/venv"
     (
