@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "plugins/common/venv_pep508.h"
+#include "plugins/common/names.h"
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/pyinfo.h"
 
@@ -17,21 +18,8 @@
 
 void s2n_pep503(const char *name, char *out, size_t cap)
 {
-    size_t n = 0;
-    int sep = 0;
-    for (const char *p = name; *p && cap; p++) {
-        if (*p == '-' || *p == '_' || *p == '.') {
-            sep = 1;
-            continue;
-        }
-        if (sep && n > 0 && n + 1 < cap)
-            out[n++] = '-';
-        sep = 0;
-        if (n + 1 < cap)
-            out[n++] = (char)tolower((unsigned char)*p);
-    }
-    if (cap)
-        out[n] = '\0';
+    /* the build plugin's names.c owns the rule */
+    s2n_name_normalize(name, out, cap);
 }
 
 /* ------------------------------------------------------------------ */

@@ -33,7 +33,7 @@ void s2n_dep_free(s2n_dep *d);
 /* Evaluate a marker expression: 1 true, 0 false, -1 syntax error (err). */
 int s2n_marker_eval(const char *marker, const s2n_marker_env *env, char *err, size_t errcap);
 
-/* PEP 503 normalization into out (cap bytes). */
+/* PEP 503 normalization into out (cap bytes): names.h's rule. */
 void s2n_pep503(const char *name, char *out, size_t cap);
 
 #endif
