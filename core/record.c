@@ -32,6 +32,8 @@ static json_t *stage_json(run *r, stage_run *sr)
                           "attempts", sr->attempts, "artifacts", arts, "outputs", outs);
     if (sr->message)
         json_object_set_new(j, "message", json_string(sr->message));
+    if (sr->retryable)
+        json_object_set_new(j, "retryable", json_true());
     if (sr->log_path && access(sr->log_path, F_OK) == 0)
         json_object_set_new(j, "log", json_string(sr->log_path + strlen(r->dir) + 1));
     if (sr->has_tests)

@@ -6,7 +6,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$top/_build/fuzz}
-secs=${2:-${S2N_FUZZ_SECONDS:-30}}
+secs=${2:-${S2N_FUZZ_SECONDS:-20}}
 mkdir -p "$out"
 cat > "$out/config.h" <<H
 #define _GNU_SOURCE 1
@@ -17,12 +17,20 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
        -I"$out" -I"$top" -I"$top/include" $(pkg-config --cflags yaml-0.1 jansson libcrypto))
 libs=($(pkg-config --libs yaml-0.1 jansson libcrypto) -lltdl)
 core=(util value yaml diag config dag args interp)
-srcs=(); for c in "${core[@]}"; do srcs+=("$top/core/$c.c"); done
+core_srcs=(); for c in "${core[@]}"; do core_srcs+=("$top/core/$c.c"); done
+
+# target | harness | extra sources | seed corpus
+targets=(
+  "pipeline|tests/fuzz/fuzz_pipeline.c|${core_srcs[*]}|tests/fuzz/corpus/pipeline"
+  "junit|tests/pytest/fuzz_junit.c|$top/plugins/common/junit.c|tests/pytest/fuzz-corpus"
+)
 
 status=0
-for target in pipeline; do
+for spec in "${targets[@]}"; do
+  IFS='|' read -r target harness extra seeds <<<"$spec"
   bin=$out/fuzz_$target
-  "$CC" "${flags[@]}" -include "$out/config.h" -o "$bin" "$top/tests/fuzz/fuzz_$target.c" "${srcs[@]}" "${libs[@]}"
+  # shellcheck disable=SC2086
+  "$CC" "${flags[@]}" -include "$out/config.h" -o "$bin" "$top/$harness" $extra "${libs[@]}"
   work=$out/corpus-$target; mkdir -p "$work"
   regress=$top/tests/fuzz/regressions/$target
   if [ -d "$regress" ] && ls "$regress"/* >/dev/null 2>&1; then
@@ -30,7 +38,7 @@ for target in pipeline; do
   fi
   echo "fuzz $target: ${secs}s"
   if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-       -artifact_prefix="$out/crash-$target-" "$work" "$top/tests/fuzz/corpus/$target" >"$out/$target.log" 2>&1; then
+       -artifact_prefix="$out/crash-$target-" "$work" "$top/$seeds" >"$out/$target.log" 2>&1; then
     echo "fuzz $target: crash found; input kept as $out/crash-$target-* (add it to $regress)"
     tail -30 "$out/$target.log"; status=1
   else
