@@ -407,7 +407,7 @@ static char *relpath(const char *from, const char *to)
     return out;
 }
 
-static int mkdirs_for(char *path)
+static int mkdirs_walk(char *path)
 {
     char *slash = strrchr(path, '/');
     if (!slash || slash == path)
@@ -416,11 +416,36 @@ static int mkdirs_for(char *path)
     struct stat st;
     int rc = 0;
     if (stat(path, &st) != 0) {
-        rc = mkdirs_for(path);
+        rc = mkdirs_walk(path);
         if (rc == 0 && mkdir(path, 0777) != 0 && errno != EEXIST)
             rc = -1;
     }
     *slash = '/';
+    return rc;
+}
+
+/* The parent folders of `path`.  Members come grouped by folder (a
+ * package and its __pycache__), so the last few folders made are
+ * remembered and most calls cost nothing. */
+static int mkdirs_for(char *path)
+{
+    static char last[4][PATH_MAX];
+    static unsigned next;
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0;
+    size_t dl = (size_t)(slash - path);
+    if (dl >= PATH_MAX)
+        return mkdirs_walk(path);
+    for (int i = 0; i < 4; i++)
+        if (strncmp(last[i], path, dl) == 0 && last[i][dl] == '\0')
+            return 0;
+    int rc = mkdirs_walk(path);
+    if (rc == 0) {
+        char *slot = last[next++ % 4];
+        memcpy(slot, path, dl);
+        slot[dl] = '\0';
+    }
     return rc;
 }
 
@@ -740,8 +765,11 @@ static int read_file(const char *path, unsigned char **data, size_t *len)
 
 static int write_all(const char *dest, const unsigned char *out, size_t outlen, int exec, mode_t um)
 {
-    unlink(dest);
-    int fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* A new file, never a write through an existing name: that name may
+     * be a hard link into the wheel cache (pip unlinks first too). */
+    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(dest) == 0)
+        fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;
     size_t done = 0;
@@ -909,8 +937,10 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
         rc = write_all(dest, data, len, exec, c->um);
     else {
         /* the cache copy: a hard link, or a copy across filesystems */
-        unlink(dest);
-        if (link(cached, dest) != 0) {
+        int lr = link(cached, dest);
+        if (lr != 0 && errno == EEXIST && unlink(dest) == 0)
+            lr = link(cached, dest);
+        if (lr != 0) {
             unsigned char *buf = NULL;
             size_t bl = 0;
             rc = read_file(cached, &buf, &bl) == 0 ? write_all(dest, buf, bl, exec, c->um) : -1;
