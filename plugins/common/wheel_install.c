@@ -6,15 +6,14 @@
 
 #include "plugins/common/wheel_install.h"
 #include "plugins/common/hash.h"
+#include "plugins/common/wheel_private.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <locale.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,16 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* libarchive converts non-ASCII names through the C library's locale. */
-static void utf8_locale(void)
-{
-    static int done;
-    if (!done) {
-        setlocale(LC_CTYPE, "C.UTF-8");
-        done = 1;
-    }
-}
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t cap, const char *fmt, ...)
@@ -41,196 +30,6 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
     vsnprintf(err, cap, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-void s2n_strv_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* ------------------------------------------------------------------ */
-/* Reading                                                             */
-
-static struct archive *open_wheel(const char *path, char *err, size_t errcap)
-{
-    utf8_locale();
-    struct archive *a = archive_read_new();
-    archive_read_support_format_zip(a);
-    if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-        fail(err, errcap, "%s: cannot open wheel: %s", path, archive_error_string(a));
-        archive_read_free(a);
-        return NULL;
-    }
-    return a;
-}
-
-static char *read_entry(struct archive *a, size_t *len)
-{
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    ssize_t k;
-    while (buf) {
-        if (n + 4096 > cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        k = archive_read_data(a, buf + n, cap - n - 1);
-        if (k < 0) {
-            free(buf);
-            return NULL;
-        }
-        if (k == 0) {
-            buf[n] = '\0';
-            if (len)
-                *len = n;
-            return buf;
-        }
-        n += (size_t)k;
-    }
-    free(buf);
-    return NULL;
-}
-
-size_t s2n_meta_values(const char *text, const char *field, char ***out)
-{
-    size_t n = 0, fl = strlen(field);
-    *out = NULL;
-    const char *p = text;
-    while (p && *p && *p != '\n' && !(p[0] == '\r' && p[1] == '\n')) {
-        const char *eol = strchr(p, '\n');
-        const char *next = eol ? eol + 1 : NULL;
-        if (strncasecmp(p, field, fl) == 0 && p[fl] == ':') {
-            const char *v = p + fl + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            size_t len = eol ? (size_t)(eol - v) : strlen(v);
-            /* continuation lines belong to the value */
-            while (next && (*next == ' ' || *next == '\t')) {
-                const char *e2 = strchr(next, '\n');
-                len = e2 ? (size_t)(e2 - v) : strlen(v);
-                next = e2 ? e2 + 1 : NULL;
-            }
-            while (len && (v[len - 1] == '\r' || v[len - 1] == ' '))
-                len--;
-            char **no = realloc(*out, (n + 1) * sizeof *no);
-            if (!no)
-                break;
-            *out = no;
-            no[n] = strndup(v, len);
-            n++;
-        } else {
-            while (next && (*next == ' ' || *next == '\t')) {
-                const char *e2 = strchr(next, '\n');
-                next = e2 ? e2 + 1 : NULL;
-            }
-        }
-        p = next;
-    }
-    return n;
-}
-
-static char *meta_first(const char *text, const char *field)
-{
-    char **v;
-    size_t n = s2n_meta_values(text, field, &v);
-    char *r = n ? v[0] : NULL;
-    for (size_t i = 1; i < n; i++)
-        free(v[i]);
-    free(v);
-    return r;
-}
-
-int s2n_wheel_peek(const char *path, s2n_wheel_info *w, char *err, size_t errcap)
-{
-    memset(w, 0, sizeof *w);
-    struct archive *a = open_wheel(path, err, errcap);
-    if (!a)
-        return -1;
-    struct archive_entry *e;
-    int r;
-    int ndistinfo = 0;
-    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-        const char *name = archive_entry_pathname(e);
-        const char *slash = name ? strchr(name, '/') : NULL;
-        if (!slash || slash - name < 10 || strncmp(slash - 10, ".dist-info", 10) != 0)
-            continue;
-        if (!w->distinfo) {
-            w->distinfo = strndup(name, (size_t)(slash - name));
-            ndistinfo = 1;
-        } else if (strncmp(w->distinfo, name, (size_t)(slash - name)) != 0
-                   || w->distinfo[slash - name] != '\0') {
-            ndistinfo++;
-            continue;
-        }
-        char **slot = NULL;
-        if (strcmp(slash, "/METADATA") == 0)
-            slot = &w->metadata;
-        else if (strcmp(slash, "/WHEEL") == 0)
-            slot = &w->wheel;
-        else if (strcmp(slash, "/entry_points.txt") == 0)
-            slot = &w->entry_points;
-        else if (strcmp(slash, "/RECORD") == 0)
-            slot = &w->record;
-        if (slot && !*slot && !(*slot = read_entry(a, NULL))) {
-            fail(err, errcap, "%s: cannot read %s: %s", path, name, archive_error_string(a));
-            goto bad;
-        }
-    }
-    if (r != ARCHIVE_EOF) {
-        fail(err, errcap, "%s: broken wheel: %s", path, archive_error_string(a));
-        goto bad;
-    }
-    archive_read_free(a);
-    a = NULL;
-    if (ndistinfo != 1) {
-        fail(err, errcap, "%s: expected exactly one .dist-info folder, found %d", path, ndistinfo);
-        goto bad;
-    }
-    if (!w->metadata || !w->wheel || !w->record) {
-        fail(err, errcap, "%s: %s lacks %s", path, w->distinfo,
-             !w->metadata ? "METADATA" : !w->wheel ? "WHEEL" : "RECORD");
-        goto bad;
-    }
-    char *wv = meta_first(w->wheel, "Wheel-Version");
-    int major = wv ? atoi(wv) : 0;
-    free(wv);
-    if (major != 1) {
-        fail(err, errcap, "%s: unsupported Wheel-Version (need 1.x)", path);
-        goto bad;
-    }
-    char *purelib = meta_first(w->wheel, "Root-Is-Purelib");
-    w->root_is_purelib = purelib && strcasecmp(purelib, "true") == 0;
-    free(purelib);
-    w->name = meta_first(w->metadata, "Name");
-    w->version = meta_first(w->metadata, "Version");
-    if (!w->name || !w->version) {
-        fail(err, errcap, "%s: METADATA lacks Name or Version", path);
-        goto bad;
-    }
-    w->path = strdup(path);
-    return 0;
-bad:
-    if (a)
-        archive_read_free(a);
-    s2n_wheel_info_free(w);
-    return -1;
-}
-
-void s2n_wheel_info_free(s2n_wheel_info *w)
-{
-    free(w->path);
-    free(w->distinfo);
-    free(w->name);
-    free(w->version);
-    free(w->metadata);
-    free(w->wheel);
-    free(w->entry_points);
-    free(w->record);
-    memset(w, 0, sizeof *w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -501,205 +300,6 @@ static int write_generated(s2n_installed *ins, const char *abs, const char *data
 }
 
 /* ------------------------------------------------------------------ */
-/* Entry points (distlib's ScriptMaker as pip configures it)           */
-
-typedef struct script {
-    char *name, *module, *attr;
-} script;
-
-static void trim(char **s, char **e)
-{
-    while (*s < *e && isspace((unsigned char)**s))
-        (*s)++;
-    while (*e > *s && isspace((unsigned char)(*e)[-1]))
-        (*e)--;
-}
-
-static int add_script(script **v, size_t *n, const char *name, size_t nl, const char *module,
-                      size_t ml, const char *attr, size_t al)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strlen((*v)[i].name) == nl && strncmp((*v)[i].name, name, nl) == 0) {
-            free((*v)[i].module);
-            free((*v)[i].attr);
-            (*v)[i].module = strndup(module, ml);
-            (*v)[i].attr = strndup(attr, al);
-            return 0;
-        }
-    script *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (!nv)
-        return -1;
-    *v = nv;
-    nv[(*n)++] = (script){strndup(name, nl), strndup(module, ml), strndup(attr, al)};
-    return 0;
-}
-
-static void free_scripts(script *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].name);
-        free(v[i].module);
-        free(v[i].attr);
-    }
-    free(v);
-}
-
-/* [console_scripts] and [gui_scripts] of entry_points.txt. */
-static int parse_entry_points(const char *text, script **out, size_t *nout, char *err,
-                              size_t errcap)
-{
-    *out = NULL;
-    *nout = 0;
-    int in = 0;
-    const char *p = text;
-    while (p && *p) {
-        const char *eol = strchr(p, '\n');
-        char *s = (char *)p, *e = (char *)(eol ? eol : p + strlen(p));
-        p = eol ? eol + 1 : NULL;
-        trim(&s, &e);
-        if (s == e || *s == '#' || *s == ';')
-            continue;
-        if (*s == '[') {
-            in = (e - s == 17 && strncmp(s, "[console_scripts]", 17) == 0)
-                 || (e - s == 13 && strncmp(s, "[gui_scripts]", 13) == 0);
-            continue;
-        }
-        if (!in)
-            continue;
-        char *eq = memchr(s, '=', (size_t)(e - s));
-        if (!eq)
-            continue;
-        char *ns = s, *ne = eq, *vs = eq + 1, *ve = e;
-        trim(&ns, &ne);
-        char *br = memchr(vs, '[', (size_t)(ve - vs));
-        if (br)
-            ve = br;
-        trim(&vs, &ve);
-        char *colon = memchr(vs, ':', (size_t)(ve - vs));
-        if (!colon) {
-            fail(err, errcap, "invalid script entry point '%.*s': a callable suffix is required",
-                 (int)(e - s), s);
-            free_scripts(*out, *nout);
-            *out = NULL;
-            return -1;
-        }
-        char *ms = vs, *me = colon, *as = colon + 1, *ae = ve;
-        trim(&ms, &me);
-        trim(&as, &ae);
-        if (add_script(out, nout, ns, (size_t)(ne - ns), ms, (size_t)(me - ms), as,
-                       (size_t)(ae - as)) != 0)
-            return fail(err, errcap, "out of memory");
-    }
-    return 0;
-}
-
-static int name_is(const char *s, const char *base, const char *suffix_re)
-{
-    size_t bl = strlen(base);
-    if (strncmp(s, base, bl) != 0)
-        return 0;
-    s += bl;
-    if (!*s)
-        return 1;
-    if (strcmp(suffix_re, "pip") == 0) { /* (\d+(\.\d+)?)? */
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-        if (*s == '.' && isdigit((unsigned char)s[1])) {
-            s++;
-            while (isdigit((unsigned char)*s))
-                s++;
-        }
-        return *s == '\0';
-    }
-    /* easy_install: (-\d+\.\d+)? */
-    if (*s++ != '-' || !isdigit((unsigned char)*s))
-        return 0;
-    while (isdigit((unsigned char)*s))
-        s++;
-    if (*s++ != '.' || !isdigit((unsigned char)*s))
-        return 0;
-    while (isdigit((unsigned char)*s))
-        s++;
-    return *s == '\0';
-}
-
-/* pip's get_console_script_specs(): pip and easy_install get versioned
- * wrappers for the target interpreter, other versioned names dropped. */
-static void versioned_wrappers(script **v, size_t *n, const char *xy)
-{
-    const char *bases[] = {"pip", "easy_install"};
-    for (int b = 0; b < 2; b++) {
-        size_t at = *n;
-        for (size_t i = 0; i < *n; i++)
-            if (strcmp((*v)[i].name, bases[b]) == 0)
-                at = i;
-        if (at == *n)
-            continue;
-        script keep = (*v)[at];
-        keep.module = strdup(keep.module);
-        keep.attr = strdup(keep.attr);
-        for (size_t i = 0; i < *n;) {
-            if (name_is((*v)[i].name, bases[b], bases[b])) {
-                free((*v)[i].name);
-                free((*v)[i].module);
-                free((*v)[i].attr);
-                (*v)[i] = (*v)[--*n];
-            } else
-                i++;
-        }
-        char names[3][64];
-        int k = 0;
-        if (b == 0) {
-            snprintf(names[k++], 64, "pip");
-            snprintf(names[k++], 64, "pip%.*s", (int)strcspn(xy, "."), xy);
-            snprintf(names[k++], 64, "pip%s", xy);
-        } else {
-            snprintf(names[k++], 64, "easy_install");
-            snprintf(names[k++], 64, "easy_install-%s", xy);
-        }
-        for (int j = 0; j < k; j++)
-            add_script(v, n, names[j], strlen(names[j]), keep.module, strlen(keep.module),
-                       keep.attr, strlen(keep.attr));
-        free(keep.module);
-        free(keep.attr);
-    }
-}
-
-/* distlib _build_shebang(): long or spaced interpreters use /bin/sh. */
-static size_t shebang(const char *python, char *out, size_t cap)
-{
-    char exe[PATH_MAX + 3];
-    if (strchr(python, ' '))
-        snprintf(exe, sizeof exe, "\"%s\"", python);
-    else
-        snprintf(exe, sizeof exe, "%s", python);
-    int simple = !strchr(exe, ' ') && strlen(exe) + 3 <= 127;
-    int n;
-    if (simple)
-        n = snprintf(out, cap, "#!%s\n", exe);
-    else
-        n = snprintf(out, cap, "#!/bin/sh\n'''exec' %s \"$0\" \"$@\"\n' '''", exe);
-    return n > 0 ? (size_t)n : 0;
-}
-
-static int is_wrapper_name(const char *base, const script *s, size_t n)
-{
-    char m[NAME_MAX + 1];
-    size_t bl = strlen(base);
-    snprintf(m, sizeof m, "%s", base);
-    if (bl > 4 && (strcasecmp(base + bl - 4, ".exe") == 0 || strcasecmp(base + bl - 4, ".pya") == 0))
-        m[bl - 4] = '\0';
-    else if (bl > 10 && strcasecmp(base + bl - 10, "-script.py") == 0)
-        m[bl - 10] = '\0';
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(s[i].name, m) == 0)
-            return 1;
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Install                                                             */
 
 static int verify(const oldrow *row, const char *member, const unsigned char *md, unsigned mdlen,
@@ -726,7 +326,7 @@ typedef struct placer {
     const s2n_wheel_target *t;
     s2n_installed *ins;
     const char *lib_rel;
-    script *scripts;
+    s2n_script *scripts;
     size_t nscripts;
     oldrow *old;
     size_t nold;
@@ -881,7 +481,7 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
             return rc;
         }
         const char *slash2 = strrchr(sub, '/');
-        if (is_script && is_wrapper_name(slash2 ? slash2 + 1 : sub, c->scripts, c->nscripts)) {
+        if (is_script && s2n_script_is_wrapper(slash2 ? slash2 + 1 : sub, c->scripts, c->nscripts)) {
             free(norm); /* setuptools' own wrapper: pip regenerates it */
             return 0;
         }
@@ -1008,7 +608,7 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
  * with `fill` (a cache folder being made) verify it and save it there. */
 static int from_archive(placer *c, const char *fill)
 {
-    struct archive *a = open_wheel(c->w->path, c->err, c->errcap);
+    struct archive *a = s2n_wheel_open(c->w->path, c->err, c->errcap);
     if (!a)
         return -1;
     FILE *manifest = NULL;
@@ -1170,13 +770,11 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
 
     c.nold = parse_record(w->record, &c.old);
     qsort(c.old, c.nold, sizeof *c.old, cmp_oldrow);
-    if (w->entry_points
-        && parse_entry_points(w->entry_points, &c.scripts, &c.nscripts, err, errcap) != 0) {
+    if (s2n_entry_scripts(w->entry_points, t->python_xy, &c.scripts, &c.nscripts, err, errcap)
+        != 0) {
         free_oldrows(c.old, c.nold);
         return -1;
     }
-    /* Versioned pip names are filtered for wrapper detection too. */
-    versioned_wrappers(&c.scripts, &c.nscripts, t->python_xy);
     snprintf(c.python, sizeof c.python, "%s/%s/python", t->final_root, t->scripts);
     c.um = current_umask();
     mode_t um = c.um;
@@ -1203,21 +801,9 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
 
     /* Console and GUI wrappers (distlib SCRIPT_TEMPLATE, mode |= 0555). */
     for (size_t i = 0; i < c.nscripts; i++) {
-        char sb[PATH_MAX + 64];
-        size_t sl = shebang(c.python, sb, sizeof sb);
-        const char *attr = c.scripts[i].attr;
-        size_t il = strcspn(attr, ".");
-        char *text = NULL;
-        int n = asprintf(&text,
-                         "%.*s# -*- coding: utf-8 -*-\n"
-                         "import re\n"
-                         "import sys\n"
-                         "from %s import %.*s\n"
-                         "if __name__ == '__main__':\n"
-                         "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
-                         "    sys.exit(%s())\n",
-                         (int)sl, sb, c.scripts[i].module, (int)il, attr, attr);
-        if (n < 0) {
+        size_t n = 0;
+        char *text = s2n_script_text(&c.scripts[i], c.python, &n);
+        if (!text) {
             fail(err, errcap, "out of memory");
             goto bad;
         }
@@ -1248,11 +834,11 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
             goto bad;
     }
     free_oldrows(c.old, c.nold);
-    free_scripts(c.scripts, c.nscripts);
+    s2n_scripts_free(c.scripts, c.nscripts);
     return 0;
 bad:
     free_oldrows(c.old, c.nold);
-    free_scripts(c.scripts, c.nscripts);
+    s2n_scripts_free(c.scripts, c.nscripts);
     return -1;
 }
 
