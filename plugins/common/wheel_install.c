@@ -437,8 +437,13 @@ static void pyc_path_for(const char *py, const char *cache_tag, char *out, size_
  * (`cached`, verified when the cache was filled; hard-linked unless the
  * file must change). */
 static int place_member(placer *c, const char *member, int exec, const unsigned char *data,
-                        size_t len, const char *cached)
+                        size_t len, const char *cached, const char *cache_final, char *dest_out,
+                        int *changed_out)
 {
+    if (dest_out)
+        dest_out[0] = '\0';
+    if (changed_out)
+        *changed_out = 0;
     const s2n_wheel_target *t = c->t;
     const s2n_wheel_info *w = c->w;
     char *norm = norm_member(member);
@@ -548,6 +553,10 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
         }
     }
     free(owned);
+    if (rc == 0 && dest_out)
+        snprintf(dest_out, PATH_MAX, "%s", dest);
+    if (changed_out)
+        *changed_out = fixed != NULL;
     if (rc != 0) {
         free(fixed);
         return fail(c->err, c->errcap, "%s: write failed: %s", dest, strerror(errno));
@@ -577,7 +586,8 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
          * else the file is compiled later (and its pyc kept in the cache). */
         char cpyc[PATH_MAX], dpyc[PATH_MAX];
         if (cached && t->cache_tag) {
-            pyc_path_for(cached, t->cache_tag, cpyc, sizeof cpyc);
+            /* flat cache: files/<k> has its pyc at files/<k>.<tag>.pyc */
+            snprintf(cpyc, sizeof cpyc, "%s.%s.pyc", cached, t->cache_tag);
             pyc_path_for(dest, t->cache_tag, dpyc, sizeof dpyc);
             char *mk2 = strdup(dpyc);
             mkdirs_for(mk2);
@@ -597,16 +607,18 @@ static int place_member(placer *c, const char *member, int exec, const unsigned 
             ins->pycache = nc;
         if (np && nc) {
             np[ins->npy] = strdup(dest);
-            nc[ins->npy] = cached ? strdup(cached) : NULL;
+            const char *src = cached ? cached : cache_final;
+            nc[ins->npy] = src ? strdup(src) : NULL;
             ins->npy++;
         }
     }
     return 0;
 }
 
-/* Read every file member of the wheel and hand it to place_member(), or
- * with `fill` (a cache folder being made) verify it and save it there. */
-static int from_archive(placer *c, const char *fill)
+/* Read every file member of the wheel and hand it to place_member(); with
+ * `fill` (a cache folder being made, to be renamed to `final`) also keep
+ * it there. */
+static int from_archive(placer *c, const char *fill, const char *final)
 {
     struct archive *a = s2n_wheel_open(c->w->path, c->err, c->errcap);
     if (!a)
@@ -623,7 +635,17 @@ static int from_archive(placer *c, const char *fill)
     struct archive_entry *e;
     int r, rc = 0;
     unsigned char *data = NULL;
-    size_t datacap = 0;
+    size_t datacap = 0, nmember = 0;
+    if (fill) {
+        char fd[PATH_MAX];
+        snprintf(fd, sizeof fd, "%s/files", fill);
+        if (mkdir(fd, 0777) != 0 && errno != EEXIST) {
+            archive_read_free(a);
+            if (manifest)
+                fclose(manifest);
+            return fail(c->err, c->errcap, "%s: %s", fd, strerror(errno));
+        }
+    }
     while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
         const char *member = archive_entry_pathname(e);
         if (!member || archive_entry_filetype(e) == AE_IFDIR || member[strlen(member) - 1] == '/')
@@ -664,27 +686,31 @@ static int from_archive(placer *c, const char *fill)
             rc = fail(c->err, c->errcap, "%s: unusable member name", c->w->path);
             break;
         }
+        const unsigned char *bytes = data ? data : (unsigned char *)"";
         if (!fill) {
-            rc = place_member(c, member, exec, data ? data : (unsigned char *)"", len, NULL);
-        } else {
-            oldrow key = {.path = (char *)member};
-            oldrow *row = bsearch(&key, c->old, c->nold, sizeof *c->old, cmp_oldrow);
-            rc = verify_member(c, row, member, data ? data : (unsigned char *)"", len);
+            rc = place_member(c, member, exec, bytes, len, NULL, NULL, NULL, NULL);
+            continue;
         }
-        if (rc == 0 && fill) {
-            /* the verified bytes, kept for the next environment */
-            char *norm = norm_member(member);
-            char cp[PATH_MAX];
-            if (!norm || snprintf(cp, sizeof cp, "%s/files/%s", fill, norm) >= (int)sizeof cp) {
-                rc = fail(c->err, c->errcap, "%s: path too long: %s", c->w->path, member);
-            } else {
-                mkdirs_for(cp);
-                if (write_all(cp, data ? data : (unsigned char *)"", len, exec, c->um) != 0)
-                    rc = fail(c->err, c->errcap, "%s: %s", cp, strerror(errno));
-                fprintf(manifest, "%d\t%s\n", exec, member);
-            }
-            free(norm);
+        /* Filling the cache: the member is placed (and verified) in the
+         * environment, then the cache gets a hard link to it (a link is
+         * much cheaper than a second file), or a copy of the original
+         * bytes when the placed file was changed or skipped. */
+        /* Flat names (files/<k>, k the manifest line): no folders to make. */
+        char cp[PATH_MAX], cf[PATH_MAX], dest[PATH_MAX];
+        int changed = 0;
+        if (snprintf(cp, sizeof cp, "%s/files/%zu", fill, nmember) >= (int)sizeof cp
+            || snprintf(cf, sizeof cf, "%s/files/%zu", final, nmember) >= (int)sizeof cf) {
+            rc = fail(c->err, c->errcap, "%s: path too long", fill);
+            break;
         }
+        nmember++;
+        rc = place_member(c, member, exec, bytes, len, NULL, cf, dest, &changed);
+        if (rc != 0)
+            break;
+        if ((!dest[0] || changed || link(dest, cp) != 0)
+            && write_all(cp, bytes, len, exec, c->um) != 0)
+            rc = fail(c->err, c->errcap, "%s: %s", cp, strerror(errno));
+        fprintf(manifest, "%d\t%s\n", exec, member);
     }
     if (rc == 0 && r != ARCHIVE_EOF)
         rc = fail(c->err, c->errcap, "%s: broken wheel: %s", c->w->path, archive_error_string(a));
@@ -706,26 +732,26 @@ static int from_cache(placer *c, const char *entry)
         return fail(c->err, c->errcap, "%s: %s", mf, strerror(errno));
     char line[PATH_MAX + 8];
     int rc = 0;
+    size_t k = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         char *tab = strchr(line, '\t');
         if (!tab)
             continue;
         const char *member = tab + 1;
-        char *norm = norm_member(member);
         char cp[PATH_MAX];
-        if (!norm || snprintf(cp, sizeof cp, "%s/files/%s", entry, norm) >= (int)sizeof cp)
+        if (snprintf(cp, sizeof cp, "%s/files/%zu", entry, k++) >= (int)sizeof cp)
             rc = fail(c->err, c->errcap, "%s: bad cache entry %s", entry, member);
         else
-            rc = place_member(c, member, line[0] == '1', NULL, 0, cp);
-        free(norm);
+            rc = place_member(c, member, line[0] == '1', NULL, 0, cp, NULL, NULL, NULL);
     }
     fclose(f);
     return rc;
 }
 
-/* The cache entry of this wheel (keyed by its sha256), filled and
- * verified first when new.  0 with `entry` set, or -1. */
+/* The cache entry of this wheel (keyed by its sha256).  0 with `entry`
+ * set when it exists (install from it); 1 when it was new and filled
+ * while the members were placed; -1 on error. */
 static int use_cache(placer *c, char *entry, size_t cap)
 {
     uint8_t d[32];
@@ -734,7 +760,8 @@ static int use_cache(placer *c, char *entry, size_t cap)
     if (s2n_sha256_file(c->w->path, d, &size) != 0)
         return fail(c->err, c->errcap, "%s: %s", c->w->path, strerror(errno));
     s2n_hex(d, 32, hex);
-    snprintf(entry, cap, "%s/%.48s", c->t->cache_dir, hex);
+    /* the suffix is the entry format: bump it when the layout changes */
+    snprintf(entry, cap, "%s/%.48s.2", c->t->cache_dir, hex);
     char mf[PATH_MAX], tmp[PATH_MAX];
     if (snprintf(mf, sizeof mf, "%s/manifest", entry) >= (int)sizeof mf
         || snprintf(tmp, sizeof tmp, "%s.tmp-%ld", entry, (long)getpid()) >= (int)sizeof tmp)
@@ -746,14 +773,20 @@ static int use_cache(placer *c, char *entry, size_t cap)
     rm_tree(tmp);
     if (mkdirs_for(mk) != 0)
         return fail(c->err, c->errcap, "cannot create %s: %s", tmp, strerror(errno));
-    if (from_archive(c, tmp) != 0) {
+    if (from_archive(c, tmp, entry) != 0) {
         rm_tree(tmp);
         return -1;
     }
-    /* Whoever renames first wins; a loser's copy is just dropped. */
-    if (rename(tmp, entry) != 0)
+    /* Whoever renames first wins; a loser's copy is just dropped, and its
+     * compiled files are not offered to the winner's sources. */
+    if (rename(tmp, entry) != 0) {
         rm_tree(tmp);
-    return access(mf, F_OK) == 0 ? 0 : fail(c->err, c->errcap, "%s: not filled", entry);
+        for (size_t i = 0; i < c->ins->npy; i++) {
+            free(c->ins->pycache[i]);
+            c->ins->pycache[i] = NULL;
+        }
+    }
+    return 1; /* placed while filling */
 }
 
 int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_installed *ins,
@@ -785,8 +818,10 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
         rc = use_cache(&c, entry, sizeof entry);
         if (rc == 0)
             rc = from_cache(&c, entry);
+        else if (rc == 1)
+            rc = 0;
     } else
-        rc = from_archive(&c, NULL);
+        rc = from_archive(&c, NULL, NULL);
     if (rc != 0)
         goto bad;
 
@@ -906,14 +941,14 @@ int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const ch
                 /* keep the pyc beside the cached source for the next
                  * environment (same mtime: the source is a hard link) */
                 if (k < ins[i].npy && ins[i].pycache && ins[i].pycache[k]) {
+                    /* <dir>/__pycache__/<stem>.<tag>.pyc -> files/<k>.<tag>.pyc */
                     const char *pb = strrchr(tab + 1, '/');
+                    const char *py = strrchr(ins[i].pyfiles[k], '/');
+                    size_t stem = py ? strlen(py + 1) - 3 : 0;
                     char cpyc[PATH_MAX];
-                    const char *cs = ins[i].pycache[k];
-                    const char *cslash = strrchr(cs, '/');
-                    if (pb && cslash
-                        && snprintf(cpyc, sizeof cpyc, "%.*s/__pycache__%s",
-                                    (int)(cslash - cs), cs, pb) < (int)sizeof cpyc) {
-                        mkdirs_for(cpyc);
+                    if (pb && py && strlen(pb + 1) > stem + 1
+                        && snprintf(cpyc, sizeof cpyc, "%s%s", ins[i].pycache[k], pb + 1 + stem)
+                               < (int)sizeof cpyc) {
                         if (link(tab + 1, cpyc) != 0 && errno != EEXIST) {
                             /* a cache without pyc only costs a compile */
                         }
