@@ -536,6 +536,11 @@ static void compute_key(venv_job *j, char out[65])
 static int venv_run(s2n_stage *st, const s2n_host *h)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
+    /* libarchive converts every member's DOS time with mktime(), and with
+     * TZ unset glibc stats /etc/localtime each time; naming the same zone
+     * file explicitly makes it read once. */
+    if (!getenv("TZ"))
+        setenv("TZ", ":/etc/localtime", 0);
     venv_job job = {.st = st, .h = h};
     venv_job *j = &job;
     j->hc = (host_ctx){st, h};
