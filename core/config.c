@@ -2,6 +2,7 @@
  * position of the node it is about; all problems are collected. */
 #include "config.h"
 #include "core/pipeline.h"
+#include "core/policy.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +13,8 @@
 static const char *const top_keys[] = {"version", "workdir", "env", "plugin_path",
                                        "stages", "secrets", "profiles", "name"};
 static const char *const stage_keys[] = {"name", "type", "with", "needs", "env",
-                                         "timeout", "retries", "workdir", "when"};
+                                         "timeout", "retries", "workdir", "when",
+                                         "inputs", "cache"};
 
 static void unknown_key(diag *d, s2n_value *keynode, const char *what,
                         const char *const *known, size_t n)
@@ -183,6 +185,8 @@ int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, d
         diag_error(d, root, "a pipeline file is a mapping with 'version' and 'stages'");
         return -1;
     }
+    /* profile < environment < --set, before anything reads the tree */
+    policy_prepare_root(root, p->file, d);
     check_keys(d, root, "the pipeline", top_keys, S2N_ARRAY_LEN(top_keys));
     s2n_value *ver = value_get(root, "version");
     long long v = 0;
@@ -204,7 +208,7 @@ int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, d
     for (size_t i = 0; i < pp.n; i++)
         sv_push(&p->plugin_path, path_join(p->workspace, pp.v[i]));
     sv_free(&pp);
-    string_list(d, value_get(root, "secrets"), "secrets", &p->secrets);
+    policy_check_secrets(p, d);
     s2n_value *stages = value_get(root, "stages");
     if (!stages || stages->kind != S2N_KIND_LIST || stages->n == 0) {
         diag_error(d, stages ? stages : root, "'stages' must be a non-empty list of stages");
@@ -215,6 +219,7 @@ int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, d
     for (size_t i = 0; i < stages->n; i++) {
         p->stages[i].index = i;
         load_stage(p, &p->stages[i], stages->items[i], d);
+        policy_check_stage(&p->stages[i], d);
     }
     pipeline_check_graph(p, d);
     return 0;

@@ -3,6 +3,7 @@
  * Values are computed on first use: a pipeline that never asks for the
  * commit never runs git. */
 #include "config.h"
+#include "core/ctxvars.h"
 #include "core/run.h"
 
 #include <stdio.h>
@@ -12,8 +13,6 @@
 #include <unistd.h>
 
 static strvec ctx_keys, ctx_vals;
-
-void context_set(const char *name, const char *value);
 
 void context_set(const char *name, const char *value)
 {
@@ -119,12 +118,16 @@ const char *context_get(const char *name)
         if (strcmp(ctx_keys.v[i], name) == 0)
             return ctx_vals.v[i];
     static const char *const known[] = {"branch", "commit", "tag", "event", "build_number"};
-    for (size_t i = 0; i < S2N_ARRAY_LEN(known); i++)
-        if (strcmp(known[i], name) == 0) {
-            char *v = compute(name);
-            context_set(name, v ? v : "");
-            free(v);
-            return context_get(name);
-        }
-    return NULL;
+    char *v = NULL;
+    for (size_t i = 0; i < S2N_ARRAY_LEN(known) && !v; i++)
+        if (strcmp(known[i], name) == 0)
+            v = compute(name), v = v ? v : xstrdup("");
+    /* change_id, change_target, previous_commit, build_url, job_name, ci */
+    if (!v)
+        v = ctxvars_compute(name);
+    if (!v)
+        return NULL;
+    context_set(name, v);
+    free(v);
+    return context_get(name);
 }

@@ -1,6 +1,7 @@
 /* s2nbuild: the command line. */
 #include "config.h"
 #include "core/loader.h"
+#include "core/policy.h"
 #include "core/newplugin.h"
 #include "core/run.h"
 #include "core/schema.h"
@@ -27,6 +28,7 @@ typedef struct cli {
     strvec plugin_dirs;
     int jobs, keep_going, quiet, json, allow_unsafe, no_color;
     const char *check_file;
+    policy_opts pol; /* --profile, --set, --branch, --event, --force, --no-cache, ... */
 } cli;
 
 static void usage(FILE *out)
@@ -43,6 +45,9 @@ static void usage(FILE *out)
             "  plugins [--json]      list the stage plugins found\n"
             "  plugins --check FILE  check one plugin file without running it\n"
             "  schema [TYPE]         JSON Schema of the pipeline file, or of a stage's with:\n"
+            "  export FORMAT         the pipeline as a Jenkinsfile or GitHub Actions workflow\n"
+            "                        (FORMAT: jenkinsfile, github-actions)\n"
+            "  report [RUN]          write the HTML report of a run (default: the latest)\n"
             "  stage TYPE [key=value...]  run one stage without a pipeline file\n"
             "  new-plugin NAME       write the skeleton of a stage plugin in ./NAME/\n"
             "\n"
@@ -58,6 +63,18 @@ static void usage(FILE *out)
             "      --json            machine-readable output (plugins)\n"
             "  -h, --help            this text\n"
             "  -V, --version         the version\n"
+            "\n"
+            "pipeline policy:\n"
+            "      --profile NAME    apply profile NAME (profiles: NAME, or NAME.yml beside the file)\n"
+            "      --set KEY=VALUE   override a value, e.g. env.INDEX=pypi (repeatable)\n"
+            "      --branch NAME     the branch when: sees (default: from CI or git)\n"
+            "      --event EVENT     push, pull_request, tag or manual\n"
+            "      --only STAGE[,..] run only these; what they need is reused from earlier runs\n"
+            "      --from STAGE      run STAGE and everything after it\n"
+            "      --failed          run what did not succeed last time, and what follows\n"
+            "      --force           run every stage even if its cached result is valid\n"
+            "      --no-cache        neither use nor fill the stage cache\n"
+            "      --no-report       no report.html for the run\n"
             "\n"
             "exit status: 0 ok, 1 a stage failed, 2 usage or configuration error,\n"
             "3 internal error, 130/143 interrupted.  See s2nbuild(1), s2nbuild.yml(5).\n");
@@ -168,7 +185,14 @@ static void free_run(run *r)
 
 static int execute(run *r, int argc, char **argv)
 {
-    if (select_stages(r, argc, argv) != 0)
+    char *perr = NULL;
+    int ps = policy_select(r, &perr); /* --only, --from, --failed */
+    if (ps < 0) {
+        fprintf(stderr, "s2nbuild: %s\n", perr);
+        free(perr);
+        return EXIT_USAGE;
+    }
+    if (ps == 0 && select_stages(r, argc, argv) != 0)
         return EXIT_USAGE;
     r->id = make_run_id();
     char *runs = path_join(r->state_dir, "runs");
@@ -183,6 +207,7 @@ static int execute(run *r, int argc, char **argv)
     runner_run(r);
     if (record_write(r) != 0)
         fprintf(stderr, "s2nbuild: cannot write the run record in %s: %s\n", r->dir, strerror(errno));
+    policy_after_run(r);
     summary_print(r, r->quiet ? stdout : stdout);
     return r->exit_code;
 }
@@ -229,7 +254,9 @@ static int cmd_pipeline(const cli *c, const char *cmd, int argc, char **argv)
                 }
                 if (s->timeout > 0)
                     printf("; timeout %gs", s->timeout);
-                printf("\n");
+                char *why = policy_plan_reason(&r, s);
+                printf("\n      %s\n", why);
+                free(why);
             }
         } else {
             rc = execute(&r, argc, argv);
@@ -399,6 +426,7 @@ static int cmd_schema(const cli *c, int argc, char **argv)
         for (size_t i = 0; i < reg.n; i++)
             descs[i] = reg.plugins[i]->desc;
         j = schema_pipeline_json(descs, reg.n);
+        policy_schema(j); /* when:, inputs:, cache:, secrets:, profiles: */
         free(descs);
     }
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -409,7 +437,58 @@ static int cmd_schema(const cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-enum { OPT_PLUGIN_PATH = 256, OPT_UNSAFE, OPT_NO_COLOR, OPT_JSON, OPT_CHECK };
+static int cmd_export(const cli *c, int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "s2nbuild export: which format? jenkinsfile or github-actions\n");
+        return EXIT_USAGE;
+    }
+    const char *file = find_pipeline_file(c->file);
+    if (!file) {
+        fprintf(stderr, "s2nbuild: no s2nbuild.yml or s2nbuild.yaml here (use -f FILE)\n");
+        return EXIT_USAGE;
+    }
+    pipeline p;
+    diag d = {0};
+    int rc = pipeline_load(&p, file, &d) == 0 && d.nerrors == 0 ? EXIT_OK : EXIT_USAGE;
+    if (rc != EXIT_OK) {
+        report_diag(&d);
+    } else {
+        char *err = NULL;
+        if (policy_export(&p, argv[0], stdout, &err) != 0) {
+            fprintf(stderr, "s2nbuild: %s\n", err ? err : "cannot write the export");
+            free(err);
+            rc = EXIT_USAGE;
+        }
+    }
+    diag_free(&d);
+    pipeline_free(&p);
+    return rc;
+}
+
+static int cmd_report(const cli *c, int argc, char **argv)
+{
+    const char *file = find_pipeline_file(c->file);
+    char buf[PATH_MAX];
+    char *ws = NULL;
+    if (file && realpath(file, buf)) {
+        char *slash = strrchr(buf, '/');
+        *slash = '\0';
+        ws = xstrdup(buf);
+    } else {
+        ws = xstrdup(getcwd(buf, sizeof buf) ? buf : ".");
+    }
+    char *state = path_join(ws, ".s2nbuild"), *err = NULL, *out = NULL;
+    int rc = policy_report(state, argc > 0 ? argv[0] : NULL, &out, &err);
+    if (rc == 0)
+        printf("%s\n", out);
+    else
+        fprintf(stderr, "s2nbuild: %s\n", err);
+    free(out), free(err), free(state), free(ws);
+    return rc == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+enum { OPT_PLUGIN_PATH = 256, OPT_UNSAFE, OPT_NO_COLOR, OPT_JSON, OPT_CHECK, OPT_POLICY };
 static const char shortopts[] = "+f:C:j:kqhV";
 static const struct option longopts[] = {
     {"file", required_argument, NULL, 'f'},
@@ -424,6 +503,17 @@ static const struct option longopts[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"json", no_argument, NULL, OPT_JSON},
     {"check", required_argument, NULL, OPT_CHECK},
+    /* policy options: handled by policy_take_option() by name */
+    {"profile", required_argument, NULL, OPT_POLICY},
+    {"set", required_argument, NULL, OPT_POLICY + 1},
+    {"branch", required_argument, NULL, OPT_POLICY + 2},
+    {"event", required_argument, NULL, OPT_POLICY + 3},
+    {"only", required_argument, NULL, OPT_POLICY + 4},
+    {"from", required_argument, NULL, OPT_POLICY + 5},
+    {"failed", no_argument, NULL, OPT_POLICY + 6},
+    {"force", no_argument, NULL, OPT_POLICY + 7},
+    {"no-cache", no_argument, NULL, OPT_POLICY + 8},
+    {"no-report", no_argument, NULL, OPT_POLICY + 9},
     {NULL, 0, NULL, 0},
 };
 
@@ -458,7 +548,19 @@ static int take_option(cli *c, int ch)
     case OPT_NO_COLOR: c->no_color = 1; return -1;
     case OPT_JSON: c->json = 1; return -1;
     case OPT_CHECK: c->check_file = optarg; return -1;
-    default: usage(stderr); return EXIT_USAGE;
+    default:
+        for (const struct option *o = longopts; o->name; o++)
+            if (o->val == ch && ch >= OPT_POLICY) {
+                char *err = NULL;
+                if (policy_take_option(&c->pol, o->name, optarg, &err) < 0) {
+                    fprintf(stderr, "s2nbuild: %s\n", err);
+                    free(err);
+                    return EXIT_USAGE;
+                }
+                return -1;
+            }
+        usage(stderr);
+        return EXIT_USAGE;
     }
 }
 
@@ -501,6 +603,14 @@ int main(int argc, char **argv)
     }
     char *none[] = {NULL};
     char **cargv = rest.v ? rest.v : none;
+    char *perr = NULL;
+    if (policy_configure(&c.pol, &perr) != 0) {
+        fprintf(stderr, "s2nbuild: %s\n", perr);
+        free(perr);
+        sv_free(&rest);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     int cargc = (int)rest.n;
     if (c.dir && chdir(c.dir) != 0) {
         fprintf(stderr, "s2nbuild: -C %s: %s\n", c.dir, strerror(errno));
@@ -513,6 +623,10 @@ int main(int argc, char **argv)
         rc = cmd_plugins(&c, cargc, cargv);
     else if (strcmp(cmd, "schema") == 0)
         rc = cmd_schema(&c, cargc, cargv);
+    else if (strcmp(cmd, "export") == 0)
+        rc = cmd_export(&c, cargc, cargv);
+    else if (strcmp(cmd, "report") == 0)
+        rc = cmd_report(&c, cargc, cargv);
     else if (strcmp(cmd, "new-plugin") == 0) {
         if (cargc != 1) {
             fprintf(stderr, "usage: s2nbuild new-plugin NAME\n");
@@ -528,5 +642,7 @@ int main(int argc, char **argv)
     sv_free(&rest);
 out:
     sv_free(&c.plugin_dirs);
+    sv_free(&c.pol.sets);
+    sv_free(&c.pol.only);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* What a run leaves behind: record.json, junit.xml, the `latest` link,
  * and the one-screen summary.  Everything passes through the mask. */
 #include "config.h"
+#include "core/policy.h"
 #include "core/run.h"
 
 #include <errno.h>
@@ -168,6 +169,7 @@ int record_write(run *r)
                             "stages", stages);
     if (r->abort_signal)
         json_object_set_new(rec, "signal", json_integer(r->abort_signal));
+    policy_record_fields(rec);
     char *text = json_dumps(rec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(rec);
     char *path = xasprintf("%s/record.json", r->dir);

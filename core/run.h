@@ -85,6 +85,7 @@ int record_write(run *r);
 void summary_print(run *r, FILE *out);
 /* context.c: run context values (branch, commit, event, ...) */
 const char *context_get(const char *name);
+void context_set(const char *name, const char *value);
 /* host.c */
 extern const s2n_host s2n_host_table;
 int host_child_main(run *r, stage_run *sr, int ctl_fd); /* never returns */

@@ -7,6 +7,7 @@
  * everything and still lets the caller write the record.
  */
 #include "config.h"
+#include "core/policy.h"
 #include "core/run.h"
 
 #include <errno.h>
@@ -383,6 +384,7 @@ static void finish_stage(run *r, stage_run *sr, int status)
         fclose(sr->log);
         sr->log = NULL;
     }
+    policy_after_finish(r, sr);
 }
 
 /* ----------------------------------------------------------- schedule */
@@ -461,6 +463,7 @@ int runner_run(run *r)
         r->abort_signal = abort_sig;
     int failed = 0;
     for (;;) {
+        int settled = 0; /* stages that ended without a child this pass */
         if (abort_sig && !r->abort_signal) {
             r->abort_signal = abort_sig;
             kill_running(r, SIGTERM);
@@ -501,6 +504,11 @@ int runner_run(run *r)
                 continue;
             }
             if (ready > 0 && (int)running < r->jobs) {
+                /* skipped by its when:, or restored from the stage cache */
+                if (policy_before_start(r, sr)) {
+                    settled = 1;
+                    continue;
+                }
                 if (start_stage(r, sr) == 0)
                     running++;
                 else
@@ -541,7 +549,8 @@ int runner_run(run *r)
                 next = sr->kill_at;
         }
         int wait_ms = (int)((next - now) * 1000) + 1;
-        int pr = poll(pf, np, wait_ms < 0 ? 0 : wait_ms);
+        /* something ended without a child: look again at once */
+        int pr = poll(pf, np, wait_ms < 0 || settled ? 0 : wait_ms);
         if (pr > 0) {
             if (pf[0].revents) {
                 char buf[64];

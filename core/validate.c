@@ -3,6 +3,7 @@
  * the plugins' own validate().  All problems are collected in one diag. */
 #include "config.h"
 #include "core/interp.h"
+#include "core/policy.h"
 #include "core/run.h"
 #include "core/schema.h"
 #include "core/validate.h"
@@ -10,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const context_names[] = {"branch", "commit", "tag", "event", "build_number"};
+static const char *const context_names[] = {"branch",        "commit",          "tag",
+                                            "event",         "build_number",    "change_id",
+                                            "change_target", "previous_commit", "build_url",
+                                            "job_name",      "ci"};
 
 typedef struct refcheck {
     run *r;
@@ -43,7 +47,8 @@ static void on_ref(void *ctx, const char *name)
         return;
     diag_error(c->d, c->at,
                "undefined variable ${%s}: not a run context value (branch, commit, event, tag, "
-               "build_number), not in env: and not in the environment; write ${%s:-default} "
+               "build_number, change_id, change_target, ...), not in env: and not in the "
+               "environment; write ${%s:-default} "
                "for an optional one", name, name);
 }
 
@@ -101,6 +106,8 @@ static void register_secret_options(run *r, stage_def *s)
 int pipeline_prepare(run *r, diag *d)
 {
     pipeline *p = r->p;
+    /* secrets first: a file secret becomes ${NAME} for the checks below */
+    policy_load_secrets(r, d);
     for (size_t i = 0; i < p->nstages; i++) {
         stage_def *s = &p->stages[i];
         if (!s->type)
@@ -140,10 +147,5 @@ int pipeline_prepare(run *r, diag *d)
     for (size_t i = 0; i < p->nstages; i++)
         if (p->stages[i].plugin)
             register_secret_options(r, &p->stages[i]);
-    for (size_t i = 0; i < p->secrets.n; i++) {
-        const char *v = getenv(p->secrets.v[i]);
-        if (v)
-            mask_add(r->mask, v);
-    }
     return d->nerrors ? -1 : 0;
 }

@@ -13,7 +13,7 @@ PACKAGES=(
   libcunit1-dev clang libclang-rt-14-dev abigail-tools git zip unzip curl procps
   python3 python3-venv python3-pip python3-pytest python3-pytest-cov python3-build twine python3-sphinx
   python3-setuptools python3-wheel flit python3-hatchling python3-poetry-core
-  nodejs
+  nodejs chromium groovy
 )
 
 missing=()

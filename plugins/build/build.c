@@ -16,6 +16,8 @@
 
 #include "plugins/common/names.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -253,6 +255,44 @@ static int build_native(s2n_stage *st, const s2n_host *h, project *p, const char
     return S2N_OK;
 }
 
+/* Name and Version from the METADATA of a built wheel (libarchive reads
+ * the ZIP); 0 when both were found.  Values go to the stage arena. */
+static int wheel_name_version(s2n_stage *st, const s2n_host *h, const char *whl, char **name, char **version)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_format_zip(a);
+    struct archive_entry *e;
+    int found = -1;
+    if (archive_read_open_filename(a, whl, 1 << 16) == ARCHIVE_OK) {
+        while (found && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+            const char *path = archive_entry_pathname(e);
+            const char *slash = path ? strchr(path, '/') : NULL;
+            if (!slash || strcmp(slash, "/METADATA") != 0 || slash - path < 10 ||
+                strncmp(slash - 10, ".dist-info", 10) != 0)
+                continue;
+            char buf[8192];
+            la_ssize_t n = archive_read_data(a, buf, sizeof buf - 1);
+            if (n <= 0)
+                break;
+            buf[n] = '\0';
+            /* the header block ends at the first empty line */
+            char *end = strstr(buf, "\n\n");
+            if (end)
+                *end = '\0';
+            for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+                if (strncmp(line, "Name: ", 6) == 0)
+                    *name = h->str_dup(st, line + 6);
+                else if (strncmp(line, "Version: ", 9) == 0)
+                    *version = h->str_dup(st, line + 9);
+            }
+            found = *name && *version ? 0 : -1;
+            break;
+        }
+    }
+    archive_read_free(a);
+    return found;
+}
+
 /* Name and version back from a built file name ("{name}-{version}-…"). */
 static void name_version_of(s2n_stage *st, const s2n_host *h, const char *file, char **name, char **version)
 {
@@ -307,16 +347,20 @@ static int build_fallback(s2n_stage *st, const s2n_host *h, project *p, const ch
             free(ents[i]);
         }
         free(ents);
+        for (size_t i = 0; i < n; i++) /* the wheel's METADATA says it exactly */
+            if (strcmp(o[i].kind, "wheel") == 0)
+                wheel_name_version(st, h, o[i].tmp, &name, &version);
         if ((size_t)(want_sdist + want_wheel) != n) {
             h->log(st, S2N_LOG_ERROR, "the backend did not produce the expected %s%s%s", want_sdist ? "sdist" : "",
                    want_sdist && want_wheel ? " and " : "", want_wheel ? "wheel" : "");
             rc = -1;
         }
     }
+    int tag_failed = 0;
     if (rc == 0 && tag_must_match && version) {
         char norm[256];
         if (s2n_version_normalize(version, norm, sizeof norm) == 0)
-            rc = check_tag(st, h, srcdir, norm);
+            rc = tag_failed = check_tag(st, h, srcdir, norm);
     }
     int result = S2N_FAILED;
     if (rc == 0 && outputs_commit(st, h, o, n) == 0) {
@@ -327,12 +371,13 @@ static int build_fallback(s2n_stage *st, const s2n_host *h, project *p, const ch
             h->set_output(st, "version", version);
         h->set_message(st, "%s %s (PEP 517: %s)", name ? name : "?", version ? version : "?", p->backend_spec);
     } else {
-        if (rc == 0)
+        if (rc == 0) { /* the renames failed; outputs_commit cleaned up */
             result = S2N_ERROR;
-        else
+        } else {
             outputs_discard(o, n);
-        if (!h->opt_string(st, "python") || rc != 0)
-            h->set_message(st, "PEP 517 build with %s failed", p->backend_spec);
+            if (!tag_failed) /* check_tag said what was wrong */
+                h->set_message(st, "PEP 517 build with %s failed", p->backend_spec);
+        }
     }
     remove_tree(tmpdir);
     free(tmpdir);

@@ -191,9 +191,11 @@ void walk_files(const char *root, const char *rel, int skip_build, strlist *out)
         if (strcmp(name, ".") && strcmp(name, "..")) {
             char *path = xasprintf("%s/%s", dir, name);
             char *sub = rel && *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-            struct stat st;
-            if (stat(path, &st) == 0) {
-                if (S_ISDIR(st.st_mode)) {
+            struct stat st, lst;
+            /* symlinked files are taken (their content), symlinked folders
+             * are not: a link to a parent would never end */
+            if (stat(path, &st) == 0 && lstat(path, &lst) == 0) {
+                if (S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode)) {
                     if (!skip_name(name, 1, skip_build))
                         walk_files(root, sub, skip_build, out);
                 } else if (S_ISREG(st.st_mode) && !skip_name(name, 0, skip_build)) {

@@ -33,7 +33,8 @@ int dir_exists(const char *path);
 
 /* Relative paths (to `root`) of every regular file under root/rel, sorted,
  * skipping version-control and cache folders (.git, __pycache__, *.pyc, …)
- * and, when skip_build is set, build outputs (dist/, build/, *.egg-info). */
+ * and, when skip_build is set, build outputs (dist/, build/, *.egg-info).
+ * Symlinked folders are not followed. */
 void walk_files(const char *root, const char *rel, int skip_build, strlist *out);
 
 /* Glob match on relative paths: '*' and '?' stay within a path segment,

@@ -122,6 +122,8 @@ static char *module_name_of(const char *name, int lower)
 
 static int module_not_found(pctx *c, const s2n_toml_node *at, const char *mod, const char *hint)
 {
+    if (!at) /* no setting to point at: the name the module was derived from */
+        at = s2n_toml_path(c->root, "project.name");
     return perr(c, at,
                 "no package or module '%s' found: looked for %s/__init__.py, %s.py, src/%s/__init__.py "
                 "and src/%s.py in %s (%s)",
@@ -233,6 +235,11 @@ static void find_packages(pctx *c, const char *where, const char *rel, const cha
             continue;
         char *sub_rel = join(rel, name);
         char *sub_dir = join(where, sub_rel);
+        if (c->outdir_rel && strcmp(sub_dir, c->outdir_rel) == 0) { /* our own outputs */
+            free(sub_rel);
+            free(sub_dir);
+            continue;
+        }
         char *init = xasprintf("%s/__init__.py", sub_dir);
         if (!namespaces && !exists_rel(c, init, 0)) {
             free(sub_rel);
@@ -375,16 +382,14 @@ static int setuptools_layout(pctx *c)
             find_packages(c, base, "", "", 1, &star, &none, NULL, &pkgs);
         } else {
             find_packages(c, "", "", "", 1, &star, &none, flat_exclude, &pkgs);
-            /* flat layout: only top-level folders that are real packages */
+            /* flat layout: setuptools takes every remaining top-level folder
+             * (PEP 420) and refuses several; leave that verdict to it */
             size_t tops = 0;
             for (size_t i = 0; i < pkgs.n; i++)
-                if (!strchr(pkgs.v[i].dotted, '.')) {
-                    char *init = xasprintf("%s/__init__.py", pkgs.v[i].dir);
-                    tops += exists_rel(c, init, 0);
-                    free(init);
-                }
+                if (!strchr(pkgs.v[i].dotted, '.') && pkgs.v[i].dotted[0] != '_')
+                    tops++;
             if (tops > 1)
-                pfallback(c, "setuptools flat-layout discovery found several top-level packages");
+                pfallback(c, "setuptools flat-layout discovery found several top-level folders");
             if (tops == 0) {
                 pkgs_free(&pkgs);
                 memset(&pkgs, 0, sizeof pkgs);
@@ -565,6 +570,25 @@ static void read_gitignore(pctx *c, strlist *out)
     free(text);
 }
 
+/* A path matched by one of `pats` (globs; a pattern also covers what lies
+ * below a matching folder). */
+static int excluded(const strlist *pats, const char *path)
+{
+    for (size_t k = 0; k < pats->n; k++) {
+        char *pat = clean_rel(pats->v[k]);
+        char *under = xasprintf("%s/**", pat);
+        char *anywhere = xasprintf("**/%s", pat);
+        int hit = path_match(pat, path) || path_match(under, path) ||
+                  (!strchr(pat, '/') && path_match(anywhere, path));
+        free(pat);
+        free(under);
+        free(anywhere);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
 static int hatch_layout(pctx *c, found_module *main_mod)
 {
     const s2n_toml_node *wt = s2n_toml_path(c->root, "tool.hatch.build.targets.wheel");
@@ -600,9 +624,13 @@ static int hatch_layout(pctx *c, found_module *main_mod)
         free(mod);
     }
     sl_free(&pkgs);
-    /* gitignored files never go in */
+    /* gitignored and excluded files never go in */
+    strlist wexc = {0};
+    if (get_strs(c, wt, "exclude", "tool.hatch.build.targets.wheel", &wexc) ||
+        get_strs(c, s2n_toml_path(c->root, "tool.hatch.build"), "exclude", "tool.hatch.build", &wexc))
+        rc = -1;
     for (size_t i = 0; i < c->p->wheel.n;) {
-        if (gitignored(&ign, c->p->wheel.v[i].src)) {
+        if (gitignored(&ign, c->p->wheel.v[i].src) || excluded(&wexc, c->p->wheel.v[i].src)) {
             free(c->p->wheel.v[i].arc);
             free(c->p->wheel.v[i].src);
             c->p->wheel.v[i] = c->p->wheel.v[--c->p->wheel.n];
@@ -610,6 +638,7 @@ static int hatch_layout(pctx *c, found_module *main_mod)
             i++;
         }
     }
+    sl_free(&wexc);
     /* sdist: the whole tree minus VCS, build outputs, .gitignore matches
      * and tool.hatch.build(.targets.sdist).exclude; only `include` when set */
     if (!rc) {
@@ -622,21 +651,9 @@ static int hatch_layout(pctx *c, found_module *main_mod)
             rc = -1;
         walk_files(c->p->root, "", 1, &all);
         for (size_t i = 0; i < all.n && !rc; i++) {
-            int in = !inc.n, out = gitignored(&ign, all.v[i]);
-            for (size_t k = 0; k < inc.n; k++) {
-                char *pat = clean_rel(inc.v[k]);
-                char *under = xasprintf("%s/**", pat);
-                in |= path_match(pat, all.v[i]) || path_match(under, all.v[i]);
-                free(pat);
-                free(under);
-            }
-            for (size_t k = 0; k < exc.n; k++) {
-                char *pat = clean_rel(exc.v[k]);
-                char *under = xasprintf("%s/**", pat);
-                out |= path_match(pat, all.v[i]) || path_match(under, all.v[i]);
-                free(pat);
-                free(under);
-            }
+            /* hatch patterns are gitignore-style, like the exclusions */
+            int in = !inc.n || excluded(&inc, all.v[i]);
+            int out = gitignored(&ign, all.v[i]) || excluded(&exc, all.v[i]);
             if (in && !out)
                 members_add(&c->p->sdist, all.v[i], all.v[i]);
         }
@@ -717,6 +734,19 @@ static int pdm_layout(pctx *c, found_module *main_mod)
         free(mod);
         sl_free(&tops);
     }
+    strlist exc = {0};
+    if (!rc && get_strs(c, b, "excludes", "tool.pdm.build", &exc))
+        rc = -1;
+    for (size_t i = 0; i < c->p->wheel.n && exc.n;) {
+        if (excluded(&exc, c->p->wheel.v[i].src)) {
+            free(c->p->wheel.v[i].arc);
+            free(c->p->wheel.v[i].src);
+            c->p->wheel.v[i] = c->p->wheel.v[--c->p->wheel.n];
+        } else {
+            i++;
+        }
+    }
+    sl_free(&exc);
     /* pdm-backend's sdist also carries the tests */
     if (!rc && exists_rel(c, "tests", 1)) {
         strlist t = {0};

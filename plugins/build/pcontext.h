@@ -14,6 +14,7 @@ typedef struct pctx {
     s2n_toml *doc;
     const s2n_toml_node *root;
     char *file; /* …/pyproject.toml, for messages */
+    const char *outdir_rel; /* the output folder inside the project, or NULL */
     char *err;
     size_t errcap;
 } pctx;

@@ -43,6 +43,9 @@ int pep517_build(s2n_stage *st, const s2n_host *h, const project *p, const pep51
         argv[n++] = "-m";
         argv[n++] = "build";
         argv[n++] = "--no-isolation";
+        /* its requirement check reads installed metadata, which Debian's
+         * python3-hatchling & co. do not always match: the import tells */
+        argv[n++] = "--skip-dependency-check";
         argv[n++] = "--outdir";
         argv[n++] = r->tmpdir;
         if (r->sdist && !r->wheel)

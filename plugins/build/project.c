@@ -7,6 +7,7 @@
 #include "project.h"
 #include "layout.h"
 #include "pcontext.h"
+#include "pep508.h"
 
 #include "plugins/common/names.h"
 
@@ -159,6 +160,78 @@ static int file_has_section(const char *path, const char *const *sections)
     return found;
 }
 
+/* Build settings of each backend that the native path understands.  Any
+ * other key under a guarded table could change what goes in, so it sends
+ * the build to the backend instead of being ignored. */
+typedef struct guard {
+    backend_kind backend;
+    const char *table;          /* dotted, under the root            */
+    const char *const *allowed; /* dotted keys below it; NULL ends   */
+} guard;
+
+static const char *const g_setuptools[] = {"packages", "package-dir", "package-data", "py-modules",
+                                           "dynamic.version", "include-package-data", "zip-safe",
+                                           "platforms", NULL};
+static const char *const g_flit[] = {"module.name", "sdist.include", "sdist.exclude", NULL};
+static const char *const g_hatch_build[] = {"targets.wheel.packages", "targets.wheel.exclude",
+                                            "targets.sdist.include", "targets.sdist.exclude", "exclude",
+                                            "dev-mode-dirs", "targets.wheel.dev-mode-dirs", NULL};
+static const char *const g_hatch_version[] = {"path", "source", NULL};
+static const char *const g_pdm_build[] = {"package-dir", "includes", "excludes", NULL};
+static const char *const g_pdm_version[] = {"source", "path", NULL};
+/* metadata duplicated in [tool.poetry] may refine [project]: backend's job */
+static const char *const g_poetry[] = {"packages", "group", "dev-dependencies", "requires-poetry", NULL};
+
+static const guard guards[] = {
+    {BACKEND_SETUPTOOLS, "tool.setuptools", g_setuptools},
+    {BACKEND_NONE, "tool.setuptools", g_setuptools},
+    {BACKEND_FLIT, "tool.flit", g_flit},
+    {BACKEND_HATCH, "tool.hatch.build", g_hatch_build},
+    {BACKEND_HATCH, "tool.hatch.version", g_hatch_version},
+    {BACKEND_PDM, "tool.pdm.build", g_pdm_build},
+    {BACKEND_PDM, "tool.pdm.version", g_pdm_version},
+    {BACKEND_POETRY, "tool.poetry", g_poetry},
+};
+
+/* The first key under `n` (path `at`) that no allowed entry covers. */
+static int unknown_key(const s2n_toml_node *n, const char *at, const char *const *allowed, char *out, size_t cap)
+{
+    for (size_t i = 0; i < s2n_toml_len(n); i++) {
+        char *path = *at ? xasprintf("%s.%s", at, s2n_toml_key_at(n, i)) : xstrdup(s2n_toml_key_at(n, i));
+        int exact = 0, below = 0;
+        size_t pl = strlen(path);
+        for (int k = 0; allowed[k]; k++) {
+            exact |= strcmp(allowed[k], path) == 0;
+            below |= strncmp(allowed[k], path, pl) == 0 && allowed[k][pl] == '.';
+        }
+        int bad = 0;
+        if (!exact) {
+            if (below && s2n_toml_type_of(s2n_toml_at(n, i)) == S2N_TOML_TABLE)
+                bad = unknown_key(s2n_toml_at(n, i), path, allowed, out, cap);
+            else {
+                snprintf(out, cap, "%s", path);
+                bad = 1;
+            }
+        }
+        free(path);
+        if (bad)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_guards(pctx *c)
+{
+    for (size_t g = 0; g < sizeof guards / sizeof *guards; g++) {
+        if (guards[g].backend != c->p->backend)
+            continue;
+        const s2n_toml_node *t = s2n_toml_path(c->root, guards[g].table);
+        char key[256];
+        if (t && s2n_toml_type_of(t) == S2N_TOML_TABLE && unknown_key(t, "", guards[g].allowed, key, sizeof key))
+            pfallback(c, "%s.%s is not interpreted natively", guards[g].table, key);
+    }
+}
+
 /* Things only the backend itself can do: code in setup.py, build hooks,
  * VCS versions, extension modules. */
 static void check_native(pctx *c)
@@ -216,6 +289,7 @@ static void check_native(pctx *c)
     default:
         break;
     }
+    check_guards(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -350,9 +424,10 @@ static int read_license(pctx *c, const s2n_toml_node *proj)
                 hit = 1;
             }
         if (explicit_globs && !hit) {
+            perr(c, lf, "project.license-files: '%s' matches no file", globs.v[g]);
             sl_free(&top);
             sl_free(&globs);
-            return perr(c, lf, "project.license-files: '%s' matches no file", globs.v[g]);
+            return -1;
         }
     }
     sl_free(&top);
@@ -377,7 +452,9 @@ static int read_people(pctx *c, const s2n_toml_node *proj, const char *key, char
             sl_free(&el);
             return perr(c, it, "project.%s[%zu]: expected a table {name, email}", key, i);
         }
-        if (get_str(c, it, "name", key, &name) || get_str(c, it, "email", key, &email)) {
+        char what[64];
+        snprintf(what, sizeof what, "project.%s[%zu]", key, i);
+        if (get_str(c, it, "name", what, &name) || get_str(c, it, "email", what, &email)) {
             sl_free(&nl);
             sl_free(&el);
             return -1;
@@ -415,8 +492,11 @@ static int read_deps(pctx *c, const s2n_toml_node *proj)
     strlist deps = {0};
     if (get_strs(c, proj, "dependencies", "project", &deps))
         return -1;
-    for (size_t i = 0; i < deps.n; i++)
+    for (size_t i = 0; i < deps.n; i++) {
+        if (!pep508_valid(deps.v[i]))
+            pfallback(c, "dependency '%s' is not a requirement the native path can check (PEP 508)", deps.v[i]);
         sl_push(&p->requires, deps.v[i]);
+    }
     sl_free(&deps);
     const s2n_toml_node *opt = s2n_toml_get(proj, "optional-dependencies");
     if (!opt)
@@ -432,6 +512,9 @@ static int read_deps(pctx *c, const s2n_toml_node *proj)
             return -1;
         sl_push(&p->extras, extra);
         for (size_t k = 0; k < reqs.n; k++) {
+            if (!pep508_valid(reqs.v[k]))
+                pfallback(c, "optional dependency '%s' is not a requirement the native path can check (PEP 508)",
+                          reqs.v[k]);
             char *semi = strchr(reqs.v[k], ';');
             if (semi) {
                 char *marker = semi + 1;
@@ -673,11 +756,13 @@ int project_load(project *p, const char *root, const char *outdir, char *err, si
     p->root = xstrdup(root);
     pctx c = {.p = p, .err = err, .errcap = errcap};
     c.file = xasprintf("%s/pyproject.toml", root);
-    int rc = load(&c);
     size_t rl = strlen(root);
-    if (rc == 0 && outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1]) {
-        members_drop_under(&p->wheel, outdir + rl + 1);
-        members_drop_under(&p->sdist, outdir + rl + 1);
+    if (outdir && strncmp(outdir, root, rl) == 0 && outdir[rl] == '/' && outdir[rl + 1])
+        c.outdir_rel = outdir + rl + 1;
+    int rc = load(&c);
+    if (rc == 0 && c.outdir_rel) {
+        members_drop_under(&p->wheel, c.outdir_rel);
+        members_drop_under(&p->sdist, c.outdir_rel);
     }
     s2n_toml_free(c.doc);
     free(c.file);

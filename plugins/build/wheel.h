@@ -12,7 +12,7 @@
 
 #include <time.h>
 
-#define WHEEL_GENERATOR "s2nbuild"
+#define WHEEL_GENERATOR "s2nbuild (1.0.0)" /* name (version) of the build plugin */
 
 /* "{fname}-{version}-py3-none-any.whl" (malloc'd). */
 char *wheel_filename(const project *p);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 void s2n_sha256(const void *data, size_t len, uint8_t out[32])
@@ -16,6 +17,7 @@ void s2n_sha256(const void *data, size_t len, uint8_t out[32])
 static int digest_fd(int fd, uint8_t sha[32], uint8_t md5[16], uint8_t b2[32], uint64_t *size)
 {
     EVP_MD_CTX *cs = EVP_MD_CTX_new(), *cm = md5 ? EVP_MD_CTX_new() : NULL;
+    unsigned char *buf = NULL;
     blake2b_state bs;
     uint64_t total = 0;
     int rc = -1;
@@ -26,9 +28,12 @@ static int digest_fd(int fd, uint8_t sha[32], uint8_t md5[16], uint8_t b2[32], u
         EVP_DigestInit_ex(cm, EVP_md5(), NULL);
     if (b2)
         blake2b_init(&bs, 32);
-    static __thread unsigned char buf[1 << 16];
+    enum { BUFSZ = 1 << 16 };
+    buf = malloc(BUFSZ);
+    if (!buf)
+        goto out;
     for (;;) {
-        ssize_t r = read(fd, buf, sizeof buf);
+        ssize_t r = read(fd, buf, BUFSZ);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -51,6 +56,7 @@ static int digest_fd(int fd, uint8_t sha[32], uint8_t md5[16], uint8_t b2[32], u
         *size = total;
     rc = 0;
 out:
+    free(buf);
     EVP_MD_CTX_free(cs);
     EVP_MD_CTX_free(cm);
     return rc;

@@ -58,7 +58,7 @@ size_t s2n_name_filename(const char *name, char *out, size_t cap)
 /* ------------------------------------------------------------------ */
 /* PEP 440                                                             */
 
-#define REL_MAX 32
+#define REL_MAX 128 /* PEP 440 sets no limit; real versions use a handful */
 #define LOCAL_MAX 128
 
 typedef struct pep440 {
@@ -224,7 +224,7 @@ int s2n_version_normalize(const char *version, char *out, size_t cap)
     pep440 v;
     if (!version || pep440_parse(version, &v) != 0)
         return -1;
-    char buf[1024];
+    char buf[4096];
     size_t len = 0;
 #define PUT(...) len += (size_t)snprintf(buf + len, sizeof buf - len, __VA_ARGS__)
     if (v.epoch)

@@ -49,6 +49,8 @@ EXPECT = {
                    "scripts": []},
     "setup-py": {"imports": ["legacy_pkg"], "scripts": []},
     "poetry-classic": {"imports": ["classic"], "scripts": []},
+    "setuptools-pkgdir": {"imports": ["mylib.util", "helper"], "scripts": []},
+    "flit-single": {"imports": ["single"], "scripts": ["single"], "run": ["single"]},
 }
 REF_NOISE = ["*.egg-info/*", "*.egg-info", "setup.cfg"]
 DISTINFO_NOISE = ["top_level.txt"]

@@ -173,4 +173,53 @@ expect_error latin1 "project.readme: 'README.md' is not UTF-8 (invalid byte at o
 
 variant nobackend pdm-src
 expect_error nobackend 'the build backend pdm.backend is not importable' backend=pep517
+
+# Build settings the native path does not interpret send the build to the
+# backend instead of being ignored.
+variant onlyinclude hatch-src
+printf '[tool.hatch.build.targets.wheel.force-include]\n"docs" = "hatch_pkg/docs"\n' >>"$WORK/onlyinclude/pyproject.toml"
+s2n_build "srcdir=$WORK/onlyinclude" "outdir=$WORK/onlyinclude.out" >"$WORK/onlyinclude.log" 2>&1 ||
+    { cat "$WORK/onlyinclude.log"; fail "onlyinclude: fallback build failed"; }
+grep -q 'path: PEP 517 fallback.*force-include' "$WORK/onlyinclude.log" || { cat "$WORK/onlyinclude.log"; fail "onlyinclude: not sent to the backend"; }
+unzip -l "$WORK/onlyinclude.out"/*.whl | grep -q 'hatch_pkg/docs/index.rst' || fail "onlyinclude: hatchling's output lacks the forced file"
+variant unknownkey flit-module
+printf '\n[tool.flit.external-data]\ndirectory = "data"\n' >>"$WORK/unknownkey/pyproject.toml"
+mkdir -p "$WORK/unknownkey/data"
+expect_error unknownkey 'cannot build natively: tool.flit.external-data is not interpreted natively' backend=native
+echo "ok: unknown backend settings go to the backend"
+
+variant nolicmatch flat-setuptools
+sed -i 's/^license = .*/license = {text = "MIT"}\nlicense-files = ["NOPE*"]/' "$WORK/nolicmatch/pyproject.toml"
+expect_error nolicmatch "project.license-files: 'NOPE\*' matches no file"
+
+# a symlink to a parent folder inside the package does not loop forever
+variant symloop flit-module
+ln -s .. "$WORK/symloop/flitmod/loop"
+s2n_build "srcdir=$WORK/symloop" "outdir=$WORK/symloop.out" >"$WORK/symloop.log" 2>&1 || { cat "$WORK/symloop.log"; fail "symloop"; }
+echo "ok: symlinked folder loop"
+
+# tag_must_match also guards the PEP 517 path (version from the built files)
+variant fallbacktag setup-py
+TAG_NAME=v0.1 expect_error fallbacktag 'tag v0.1 does not match the project version 3.1.4' tag_must_match=true
+
+# published values: name and version as the metadata says (the wheel's
+# METADATA on the PEP 517 path, not its file name)
+for mode in native pep517; do
+    case $mode in
+    native) variant "outputs-$mode" flat-setuptools ;;
+    pep517) variant "outputs-$mode" setup-py ;;
+    esac
+    s2n_build "srcdir=$WORK/outputs-$mode" "outdir=$WORK/outputs-$mode.out" >/dev/null 2>&1 || fail "outputs-$mode build"
+    $PY - "$WORK/.s2nbuild/runs/latest/record.json" $mode <<'PYEOF' || fail "outputs-$mode: wrong published values"
+import json, sys
+rec = json.load(open(sys.argv[1]))
+out = rec["stages"][0]["outputs"]
+want = {"native": ("Flat.Pkg", "1.2.0rc1"), "pep517": ("legacy-pkg", "3.1.4")}[sys.argv[2]]
+assert (out["name"], out["version"]) == want, out
+assert out["wheel"].endswith(".whl") and out["sdist"].endswith(".tar.gz"), out
+kinds = sorted(a["kind"] for a in rec["stages"][0]["artifacts"])
+assert kinds == ["sdist", "wheel"], kinds
+PYEOF
+done
+echo "ok: published name/version"
 echo "errors: all cases behave (driver: $DRIVER)"

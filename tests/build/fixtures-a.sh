@@ -3,4 +3,4 @@
 # `python3 -m build --no-isolation`, pip, twine and unzip (check_fixture.py).
 . "$top_srcdir/tests/build/lib.sh"
 . "$top_srcdir/tests/build/fixtures.inc"
-run_fixtures flat-setuptools src-setuptools flit-module hatch-src namespace-setuptools
+run_fixtures flat-setuptools src-setuptools setuptools-pkgdir flit-module hatch-src namespace-setuptools

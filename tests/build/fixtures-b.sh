@@ -3,4 +3,4 @@
 # long paths) and the PEP 517 fallback ones (setup.py, [tool.poetry]).
 . "$top_srcdir/tests/build/lib.sh"
 . "$top_srcdir/tests/build/fixtures.inc"
-run_fixtures pdm-src poetry-project long-paths setup-py poetry-classic
+run_fixtures pdm-src poetry-project long-paths flit-single setup-py poetry-classic
