@@ -221,7 +221,9 @@ static int run_pip(venv_job *j, const char *tmp, int project)
                                                    + j->nextra_index) + j->npackages)
                                                * sizeof *argv);
     size_t n = 0;
-    argv[n++] = j->py.path;
+    /* pip runs from the base interpreter (a venv's own python may lack
+     * pip) and installs into the new environment with --python. */
+    argv[n++] = j->py.base && j->py.base[0] == '/' ? j->py.base : j->py.path;
     argv[n++] = "-m";
     argv[n++] = "pip";
     argv[n++] = "--python";

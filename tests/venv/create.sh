@@ -93,6 +93,9 @@ check "nested: links the base interpreter" test "$(readlink "$TMP/ws/nested/bin/
 check "nested: home is the base's folder" grep -qx 'home = /usr/bin' "$TMP/ws/nested/pyvenv.cfg"
 got=$("$TMP/ws/nested/bin/python" -c 'import sys; print(sys.prefix, sys.base_prefix)')
 contains "nested: prefix and base prefix" "$got" "$TMP/ws/nested /usr"
+expect_rc "pip fallback from a venv's python" 0 "$S2N" stage venv path=nested2 python="$V/bin/python" \
+    packages='setuptools>=60' find_links=/usr/share/python-wheels no_index=true
+check "pip ran from the base interpreter" test -d "$TMP/ws/nested2/lib/python3.11/site-packages/setuptools"
 
 # An empty folder is fine; what a killed run left beside is cleaned up.
 mkdir -p "$TMP/ws/empty" "$TMP/ws/empty.s2n-new-999999/bin"
