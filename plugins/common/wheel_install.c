@@ -880,25 +880,16 @@ bad:
 /* ------------------------------------------------------------------ */
 /* Byte-compiling and the final RECORD                                 */
 
-/* compileall.compile_file() per file, as pip does; many files are spread
- * over the CPUs (forked workers), which pip does not do. */
 static const char compile_script[] =
-    "import compileall, contextlib, importlib.util, io, os, sys, warnings\n"
-    "def one(line):\n"
-    "    i, p = line.split('\\t', 1)\n"
-    "    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():\n"
-    "        warnings.filterwarnings('ignore')\n"
-    "        ok = compileall.compile_file(p, force=True, quiet=True)\n"
-    "    return i + '\\t' + importlib.util.cache_from_source(p) if ok else None\n"
-    "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
-    "cpus = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else 1\n"
-    "if len(lines) >= 200 and cpus > 1:\n"
-    "    import multiprocessing\n"
-    "    with multiprocessing.get_context('fork').Pool(min(cpus, 8)) as pool:\n"
-    "        out = pool.map(one, lines, chunksize=32)\n"
-    "else:\n"
-    "    out = [one(l) for l in lines]\n"
-    "sys.stdout.write('\\n'.join(o for o in out if o) + '\\n')\n";
+    "import compileall, contextlib, importlib.util, io, sys, warnings\n"
+    "out = []\n"
+    "with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():\n"
+    "    warnings.filterwarnings('ignore')\n"
+    "    for line in open(sys.argv[1], encoding='utf-8').read().splitlines():\n"
+    "        i, p = line.split('\\t', 1)\n"
+    "        if compileall.compile_file(p, force=True, quiet=True):\n"
+    "            out.append(i + '\\t' + importlib.util.cache_from_source(p))\n"
+    "sys.stdout.write('\\n'.join(out) + '\\n')\n";
 
 int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const char *tmpdir,
                       const s2n_runner *runner, char *err, size_t errcap)
