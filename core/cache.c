@@ -610,12 +610,7 @@ static int restore(run *r, stage_run *sr, json_t *e, const char *key)
             clear_results(sr);
             return 0;
         }
-        artifact_rec *ar = &sr->arts[sr->narts++];
-        ar->path = path;
-        ar->name = xstrdup(json_string_value(json_object_get(a, "name")));
-        ar->kind = xstrdup(json_string_value(json_object_get(a, "kind")));
-        ar->sha256 = xstrdup(json_string_value(json_object_get(a, "sha256")));
-        ar->size = (unsigned long long)json_integer_value(json_object_get(a, "size"));
+        artifact_from_json(&sr->arts[sr->narts++], a, path);
     }
     json_array_foreach(json_object_get(e, "junit"), i, a)
     {
@@ -630,19 +625,7 @@ static int restore(run *r, stage_run *sr, json_t *e, const char *key)
             free(target);
         free(b);
     }
-    json_object_foreach(json_object_get(e, "outputs"), k, v)
-    {
-        sv_push(&sr->out_keys, xstrdup(k));
-        sv_push(&sr->out_vals, xstrdup(json_string_value(v) ? json_string_value(v) : ""));
-    }
-    json_t *t = json_object_get(e, "tests");
-    if (t) {
-        sr->has_tests = 1;
-        sr->tests[0] = (unsigned)json_integer_value(json_object_get(t, "passed"));
-        sr->tests[1] = (unsigned)json_integer_value(json_object_get(t, "failed"));
-        sr->tests[2] = (unsigned)json_integer_value(json_object_get(t, "skipped"));
-        sr->tests[3] = (unsigned)json_integer_value(json_object_get(t, "errors"));
-    }
+    stage_outputs_tests_from_json(sr, e);
     const char *msg = json_string_value(json_object_get(e, "message"));
     const char *from = json_string_value(json_object_get(e, "run_id"));
     free(sr->message);

@@ -127,29 +127,8 @@ static void fill(stage_run *sr, json_t *st, const char *run_id)
     size_t i;
     sr->arts = xcalloc(json_array_size(arts) + 1, sizeof *sr->arts);
     json_array_foreach(arts, i, a)
-    {
-        artifact_rec *ar = &sr->arts[sr->narts++];
-        ar->path = xstrdup(json_string_value(json_object_get(a, "path")));
-        ar->name = xstrdup(json_string_value(json_object_get(a, "name")));
-        ar->kind = xstrdup(json_string_value(json_object_get(a, "kind")) ? json_string_value(json_object_get(a, "kind")) : "file");
-        ar->sha256 = xstrdup(json_string_value(json_object_get(a, "sha256")));
-        ar->size = (unsigned long long)json_integer_value(json_object_get(a, "size"));
-    }
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(st, "outputs"), k, v)
-    {
-        sv_push(&sr->out_keys, xstrdup(k));
-        sv_push(&sr->out_vals, xstrdup(json_string_value(v) ? json_string_value(v) : ""));
-    }
-    json_t *t = json_object_get(st, "tests");
-    if (t) {
-        sr->has_tests = 1;
-        sr->tests[0] = (unsigned)json_integer_value(json_object_get(t, "passed"));
-        sr->tests[1] = (unsigned)json_integer_value(json_object_get(t, "failed"));
-        sr->tests[2] = (unsigned)json_integer_value(json_object_get(t, "skipped"));
-        sr->tests[3] = (unsigned)json_integer_value(json_object_get(t, "errors"));
-    }
+        artifact_from_json(&sr->arts[sr->narts++], a, NULL);
+    stage_outputs_tests_from_json(sr, st);
     free(sr->message);
     sr->message = xasprintf("reused from run %s", run_id);
     sr->outcome = OUT_CACHED;

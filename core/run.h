@@ -77,6 +77,11 @@ typedef struct run {
 #define CTL_SECRET 'S' /* a secret to mask from now on */
 #define CTL_RESULT 'R' /* the result JSON, sent last     */
 
+/* stagejson.c: results in their JSON form (child result, record, cache) */
+struct json_t;
+void artifact_from_json(artifact_rec *ar, struct json_t *a, char *path_owned_or_null);
+void stage_outputs_tests_from_json(stage_run *sr, struct json_t *j);
+
 /* runner.c */
 int runner_run(run *r);
 void runner_request_abort(int sig);

@@ -286,31 +286,8 @@ static void read_result(run *r, stage_run *sr, int *returned, int *rc)
     size_t i;
     sr->arts = xcalloc(json_array_size(arts) + 1, sizeof *sr->arts);
     json_array_foreach(arts, i, a)
-    {
-        artifact_rec *ar = &sr->arts[sr->narts++];
-        ar->path = xstrdup(json_string_value(json_object_get(a, "path")));
-        ar->name = xstrdup(json_string_value(json_object_get(a, "name")));
-        ar->kind = xstrdup(json_string_value(json_object_get(a, "kind")));
-        ar->sha256 = xstrdup(json_string_value(json_object_get(a, "sha256")));
-        ar->size = (unsigned long long)json_integer_value(json_object_get(a, "size"));
-    }
-    sv_free(&sr->out_keys);
-    sv_free(&sr->out_vals);
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(j, "outputs"), k, v)
-    {
-        sv_push(&sr->out_keys, xstrdup(k));
-        sv_push(&sr->out_vals, xstrdup(json_string_value(v) ? json_string_value(v) : ""));
-    }
-    json_t *t = json_object_get(j, "tests");
-    if (t) {
-        sr->has_tests = 1;
-        sr->tests[0] = (unsigned)json_integer_value(json_object_get(t, "passed"));
-        sr->tests[1] = (unsigned)json_integer_value(json_object_get(t, "failed"));
-        sr->tests[2] = (unsigned)json_integer_value(json_object_get(t, "skipped"));
-        sr->tests[3] = (unsigned)json_integer_value(json_object_get(t, "errors"));
-    }
+        artifact_from_json(&sr->arts[sr->narts++], a, NULL);
+    stage_outputs_tests_from_json(sr, j);
     sv_free(&sr->junit);
     json_array_foreach(json_object_get(j, "junit"), i, a)
         sv_push(&sr->junit, xstrdup(json_string_value(a)));

@@ -1,0 +1,108 @@
+#!/bin/sh
+# Differential test: Debian's twine 4.0.2 and `s2nbuild stage twine` upload
+# the same files to the same stub index; the recorded form fields and
+# values must be the same (the user agent aside).
+. "$top_srcdir/tests/twine/lib.sh"
+
+build_fixture "$T/p"
+mkdir -p "$T/files"
+cp "$T/p/dist/"* "$T/files/"
+# Real-world wheels with long descriptions, many classifiers, extras.
+cp /usr/share/python-wheels/pip-*.whl /usr/share/python-wheels/setuptools-*.whl "$T/files/"
+# Old-style metadata: folded Description header, UNKNOWN values, fields
+# that Metadata-Version 1.0 does not define, CRLF line ends.
+"$PY" - "$T/files" <<'PYEOF'
+import io, sys, tarfile
+def sdist(name, ver, text):
+    with tarfile.open(f"{sys.argv[1]}/{name}-{ver}.tar.gz", "w:gz") as t:
+        for member, data in ((f"{name}-{ver}/PKG-INFO", text), (f"{name}-{ver}/setup.py", b"")):
+            ti = tarfile.TarInfo(member); ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+sdist("oldstyle", "0.9", b"""Metadata-Version: 1.1
+Name: oldstyle
+Version: 0.9
+Summary: folded
+  summary line
+Home-page: UNKNOWN
+Author: A. Person
+Author-email: a@example.invalid
+License: UNKNOWN
+Description: Old style
+        ==========
+        
+        Indented by eight spaces,
+            and a nested line.
+Keywords: one two
+Platform: UNKNOWN
+Platform: linux
+Classifier: Programming Language :: Python
+Requires: os
+Provides: oldstyle
+Maintainer: ignored at 1.1
+Requires-Python: >=3.0
+""")
+sdist("crlf10", "2.0", b"Metadata-Version: 1.0\r\nName: crlf10\r\nVersion: 2.0\r\n"
+      b"Summary: crlf\r\nDescription: one\r\n        two\r\nClassifier: not in 1.0\r\n\r\n")
+PYEOF
+
+# A large wheel: its digests are computed while it is sent and go after
+# the file part, so for it the order differs from twine's (by design).
+"$PY" "$top_srcdir/tests/twine/make_big_wheel.py" "$T/files" 5 >/dev/null
+start_stub twine --user alice:s3cret
+start_stub ours --user alice:s3cret
+
+(cd "$T/files" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+    twine upload --disable-progress-bar --repository-url "$URL_twine/legacy/" ./* >"$T/twine.log" 2>&1) ||
+    { cat "$T/twine.log"; fail "twine upload"; }
+(cd "$T/files" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+    stage repository_url="$URL_ours/legacy/" 'files=*' >"$T/ours.log" 2>&1) ||
+    { cat "$T/ours.log"; fail "s2nbuild stage twine"; }
+
+"$PY" - "$REC_twine" "$REC_ours" <<'PYEOF' && ok "same fields and values as twine for every file (and the same order below 4 MB)" || fail "fields differ from twine"
+import json, sys
+def posts(path):
+    out = {}
+    for r in json.load(open(path)):
+        if r["method"] != "POST":
+            continue
+        assert r["status"] == 200, r
+        content = [v for k, v in r["fields"] if k == "content"][0]["file"]
+        out[content] = r
+    return out
+tw, ours = posts(sys.argv[1]), posts(sys.argv[2])
+assert sorted(tw) == sorted(ours), (sorted(tw), sorted(ours))
+assert len(tw) == 7, sorted(tw)
+bad = 0
+for name in sorted(tw):
+    a, b = tw[name], ours[name]
+    if a["content"]["size"] >= 4 << 20:
+        # Order aside: same fields, same values.
+        key = lambda fields: sorted(json.dumps(f) for f in fields)
+        if key(a["fields"]) != key(b["fields"]):
+            bad += 1
+            print("differs (as a set):", name)
+        print("compared", name, len(b["fields"]), "fields (order aside)")
+        continue
+    if a["fields"] != b["fields"]:
+        bad += 1
+        print("differs:", name)
+        for x, y in zip(a["fields"], b["fields"]):
+            if x != y:
+                print("  twine:", repr(x)[:200])
+                print("  ours: ", repr(y)[:200])
+        if len(a["fields"]) != len(b["fields"]):
+            print("  field counts", len(a["fields"]), len(b["fields"]))
+    for k in ("filename", "size", "sha256", "content_type", "field"):
+        if a["content"][k] != b["content"][k]:
+            bad += 1
+            print("content differs:", name, k, a["content"][k], b["content"][k])
+    assert b["user"] == "alice"
+    print("compared", name, len(b["fields"]), "fields")
+sys.exit(1 if bad else 0)
+PYEOF
+
+# The upload order is twine's too: wheels first.
+check "wheels are uploaded before sdists, like twine" \
+    [ "$(records "$REC_ours" '[ [v for k,v in p["fields"] if k=="filetype"][0] for p in posts]')" = \
+      "$(records "$REC_twine" '[ [v for k,v in p["fields"] if k=="filetype"][0] for p in posts]')" ]
+finish
