@@ -307,6 +307,11 @@ char *cache_key(run *r, stage_run *sr, char **why_not)
         *why_not = xstrdup("no plugin");
         return NULL;
     }
+    const s2n_plugin *d = s->plugin->desc;
+    if (S2N_HAS_MEMBER(d, s2n_plugin, flags) && (d->flags & S2N_PLUGIN_NO_CACHE)) {
+        *why_not = xasprintf("the %s plugin acts on the outside world (never cached)", d->type);
+        return NULL;
+    }
     hasher h;
     h_init(&h);
     h_fmt(&h, "s2nbuild-stage-cache %d %s", CACHE_FORMAT, s2n_version);

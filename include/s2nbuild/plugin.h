@@ -54,7 +54,7 @@ extern "C" {
 #endif
 
 #define S2N_ABI_MAJOR 1
-#define S2N_ABI_MINOR 0
+#define S2N_ABI_MINOR 1
 
 /* "S2NP" — first member of every descriptor. */
 #define S2N_PLUGIN_MAGIC 0x53324e50u
@@ -145,7 +145,22 @@ typedef struct s2n_plugin {
     s2n_plan_fn plan;
     /* cleanup(): optional.  Called in the stage child after run(). */
     s2n_cleanup_fn cleanup;
+
+    /* --- ABI 1.1 ---------------------------------------------------------- */
+    /* S2N_PLUGIN_* below.  A 1.0 host never reads it: a plugin that must
+     * not be cached on a 1.0 host sets min_host_minor = 1. */
+    uint32_t flags;
+
+    /* --- descriptor members of ABI 1.2 and later go below ------------------ */
 } s2n_plugin;
+
+/* s2n_plugin.flags (ABI 1.1) */
+enum {
+    /* The stage acts on the outside world (publishes, notifies): its result
+     * depends on more than its options and inputs, so the stage cache never
+     * replays it. */
+    S2N_PLUGIN_NO_CACHE = 1u << 0
+};
 
 /* The one exported symbol.  Declared here so a plugin's definition is
  * checked against it. */
@@ -277,7 +292,7 @@ struct s2n_host {
     char *(*str_dup)(s2n_stage *st, const char *s);   /* arena               */
     char *(*str_printf)(s2n_stage *st, const char *fmt, ...) S2N_PRINTF(2, 3);
 
-    /* --- ABI 1.1 and later: append below this line ------------------------ */
+    /* --- ABI 1.2 and later: append below this line ------------------------ */
 };
 
 /* ------------------------------------------------------------------ */
@@ -298,7 +313,8 @@ S2N_STATIC_ASSERT(offsetof(s2n_host, log) == 8, "host functions start at 8");
 S2N_STATIC_ASSERT(offsetof(s2n_artifact, struct_size) == 0, "artifact struct_size first");
 S2N_STATIC_ASSERT(offsetof(s2n_spawn, struct_size) == 0, "spawn struct_size first");
 #if defined(__x86_64__) || defined(__aarch64__)
-S2N_STATIC_ASSERT(sizeof(s2n_plugin) == 80, "s2n_plugin 1.0 layout (LP64)");
+S2N_STATIC_ASSERT(offsetof(s2n_plugin, flags) == 80, "s2n_plugin 1.1: flags appended");
+S2N_STATIC_ASSERT(sizeof(s2n_plugin) == 88, "s2n_plugin 1.1 layout (LP64)");
 S2N_STATIC_ASSERT(sizeof(s2n_option) == 40, "s2n_option 1.0 layout (LP64)");
 S2N_STATIC_ASSERT(sizeof(s2n_artifact) == 48, "s2n_artifact 1.0 layout (LP64)");
 S2N_STATIC_ASSERT(sizeof(s2n_spawn) == 56, "s2n_spawn 1.0 layout (LP64)");

@@ -466,6 +466,7 @@ out:
 
 static const s2n_plugin ghrel_plugin = {
     S2N_PLUGIN_HEAD,
+    .flags = S2N_PLUGIN_NO_CACHE, /* publishes: never replayed from the stage cache */
     .type = "github-release",
     .version = "1.0.0",
     .summary = "idempotent GitHub release: draft, assets, notes, publish last",

@@ -142,6 +142,7 @@ static int notify_run(s2n_stage *st, const s2n_host *h)
 
 static const s2n_plugin notify_plugin = {
     S2N_PLUGIN_HEAD,
+    .flags = S2N_PLUGIN_NO_CACHE, /* publishes: never replayed from the stage cache */
     .type = "notify",
     .version = "1.0.0",
     .summary = "POST a JSON run summary to a webhook (Slack, Teams, JSON)",

@@ -457,6 +457,7 @@ static int twine_plan(s2n_stage *st, const s2n_host *h)
 
 static const s2n_plugin twine_plugin = {
     S2N_PLUGIN_HEAD,
+    .flags = S2N_PLUGIN_NO_CACHE, /* publishes: never replayed from the stage cache */
     .type = "twine",
     .version = TWINE_VERSION,
     .summary = "publish wheels and sdists to a package index (or the local one), idempotently",

@@ -683,6 +683,7 @@ static int venv_validate(s2n_stage *st, const s2n_host *h)
 
 static const s2n_plugin venv_plugin = {
     S2N_PLUGIN_HEAD,
+    .flags = S2N_PLUGIN_NO_CACHE, /* reuses its environment itself, and sees one that was deleted */
     .type = "venv",
     .version = VENV_PLUGIN_VERSION,
     .summary = "create a virtual environment natively and install requirements",

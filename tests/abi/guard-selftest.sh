@@ -18,7 +18,7 @@ minor=$(sed -n 's/^#define S2N_ABI_MINOR \([0-9]*\).*/\1/p' "$H")
 next=$((minor + 1))
 # The 1.N-and-later marker and the LP64 size guard of s2n_host, which an
 # append to the host table has to update too.
-MARK='\(--- ABI 1.1 and later: append below this line.*\)$'
+MARK='\(--- ABI 1\.[0-9]* and later: append below this line.*\)$'
 HOSTSIZE='s2n_host) == 8 + \([0-9]*\) \* sizeof'
 
 # case NAME WANT_LAYOUT WANT_ABIDIFF WANT_LEDGER SED [LEDGER_LINE]

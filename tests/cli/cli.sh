@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 cd "$TMP"
 expect_rc "--version" 0 "$S2N" --version
-contains "version names the ABI" "$OUT" "plugin ABI 1.0"
+contains "version names the ABI" "$OUT" "plugin ABI 1.1"
 expect_rc "--help" 0 "$S2N" --help
 contains "help lists commands" "$OUT" "stage TYPE [key=value...]"
 expect_rc "no command is a usage error" 2 "$S2N"
@@ -11,9 +11,9 @@ expect_rc "unknown command" 2 "$S2N" frobnicate
 expect_rc "bad -j" 2 "$S2N" -j zero plan
 
 expect_rc "plugins lists the command plugin" 0 "$S2N" plugins
-contains "plugins shows type and ABI" "$OUT" "command          1.0.0    ABI 1.0"
+contains "plugins shows type and ABI" "$OUT" "command          1.0.0    ABI 1.1"
 expect_rc "plugins --json" 0 "$S2N" plugins --json
-check "plugins --json is JSON with the command plugin" "$PYTHON3" -c 'import json,sys; d=json.loads(sys.argv[1]); assert any(p["type"]=="command" and p["abi"]=="1.0" for p in d["plugins"])' "$OUT"
+check "plugins --json is JSON with the command plugin" "$PYTHON3" -c 'import json,sys; d=json.loads(sys.argv[1]); assert any(p["type"]=="command" and p["abi"]=="1.1" for p in d["plugins"])' "$OUT"
 
 expect_rc "schema of a stage type" 0 "$S2N" schema command
 check "stage schema is JSON Schema with required run" "$PYTHON3" -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["required"]==["run"] and "outputs" in d["properties"]' "$OUT"
