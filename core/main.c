@@ -3,6 +3,7 @@
 #include "core/loader.h"
 #include "core/policy.h"
 #include "core/newplugin.h"
+#include "core/wslock.h"
 #include "core/run.h"
 #include "core/schema.h"
 #include "core/validate.h"
@@ -186,6 +187,12 @@ static void free_run(run *r)
 static int execute(run *r, int argc, char **argv)
 {
     char *perr = NULL;
+    int lock = workspace_lock(r->state_dir, &perr);
+    if (lock < 0) {
+        fprintf(stderr, "s2nbuild: %s\n", perr);
+        free(perr);
+        return EXIT_USAGE;
+    }
     int ps = policy_select(r, &perr); /* --only, --from, --failed */
     if (ps < 0) {
         fprintf(stderr, "s2nbuild: %s\n", perr);

@@ -98,6 +98,14 @@ kill -INT $pid
 wait $pid; rc=$?
 check "SIGINT to s2nbuild exits 130" test $rc = 130
 
+# two runs in one workspace: the second stops at once and names the first
+"$S2N" run -f sig.yml > lock1.out 2>&1 &
+pid=$!
+i=0; while ! grep -q started lock1.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+expect_rc "a second run in the same workspace is refused" 2 "$S2N" run -f fail.yml
+contains "the message names the holder" "$OUT" "another s2nbuild run (pid $pid) holds"
+kill -TERM $pid; wait $pid
+
 cat > sel.yml <<'Y'
 version: 1
 stages:

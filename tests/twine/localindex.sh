@@ -68,10 +68,13 @@ checks "skip_existing: exit 0 and says so" '[ "$rc" = 0 ] && grep -q "skipped (s
 TWINE_REPOSITORY=local stage index_dir="$IDX" files="dist/$S" skip_existing=true >"$T/5.log" 2>&1 && rc=0 || rc=$?
 check "TWINE_REPOSITORY=local is the local index too" [ "$rc" = 0 ]
 
-# Concurrent publishers into one index: nothing lost.
-mkdir -p "$T/c" && cd "$T/c"
+# Concurrent publishers (each in its own workspace: one workspace runs one
+# s2nbuild at a time) into one index: nothing lost.
+mkdir -p "$T/c"
 for w in /usr/share/python-wheels/*.whl "$T/a/dist/$W"; do
-    stage index_dir="$T/shared" "files=$w" >"$T/c/$(basename "$w").log" 2>&1 &
+    ws="$T/c/ws-$(basename "$w")"
+    mkdir -p "$ws"
+    (cd "$ws" && stage index_dir="$T/shared" "files=$w" >"$T/c/$(basename "$w").log" 2>&1) &
 done
 wait
 check "three concurrent publishers: all projects listed" \
