@@ -256,16 +256,6 @@ static void hash_inputs(hasher *h, stage_def *s)
 
 /* ------------------------------------------------------------ the key */
 
-typedef struct lookup_ctx {
-    run *r;
-    stage_def *def;
-} lookup_ctx;
-
-static const char *lookup_cb(void *ctx, const char *name)
-{
-    lookup_ctx *c = ctx;
-    return stage_lookup(c->r, c->def, name);
-}
 
 /* Expands ${} in a copy of v; -1 when a name is undefined. */
 static int expand(s2n_value *v, lookup_ctx *c)
@@ -273,7 +263,7 @@ static int expand(s2n_value *v, lookup_ctx *c)
     if (!v)
         return 0;
     if (v->kind == S2N_KIND_STRING && strchr(v->str, '$')) {
-        char *e = interp_expand(v->str, lookup_cb, c, NULL, NULL);
+        char *e = interp_expand(v->str, stage_lookup_cb, c, NULL, NULL);
         if (!e)
             return -1;
         free(v->str);

@@ -43,20 +43,6 @@ static const char *source_name(const pipeline *p)
     return base ? base + 1 : p->file;
 }
 
-static size_t strings_of(const s2n_value *v, const char **out, size_t max)
-{
-    if (!v)
-        return 0;
-    if (v->kind == S2N_KIND_STRING) {
-        out[0] = v->str;
-        return 1;
-    }
-    size_t n = 0;
-    for (size_t i = 0; v->kind == S2N_KIND_LIST && i < v->n && n < max; i++)
-        if (v->items[i]->kind == S2N_KIND_STRING)
-            out[n++] = v->items[i]->str;
-    return n;
-}
 
 /* ------------------------------------------------------------- Groovy */
 
@@ -131,7 +117,7 @@ static void jenkins_when(strbuf *b, int ind, const s2n_value *when)
     for (size_t k = 0; k < when->n; k++) {
         const char *key = when->keys[k];
         const s2n_value *v = when->items[k];
-        size_t n = strings_of(v, items, 64);
+        size_t n = value_strings(v, items, 64);
         if (ngroups == MAX_GROUPS)
             break;
         strvec *g = &groups[ngroups];
@@ -423,7 +409,7 @@ static char *gh_if(const s2n_value *when, strbuf *notes)
     const char *items[64];
     for (size_t k = 0; k < when->n; k++) {
         const char *key = when->keys[k];
-        size_t n = strings_of(when->items[k], items, 64);
+        size_t n = value_strings(when->items[k], items, 64);
         strbuf any = {0};
         int ok = 1;
         for (size_t i = 0; i < n && ok; i++) {

@@ -590,12 +590,7 @@ const s2n_host s2n_host_table = {
 
 /* --------------------------------------------------------- stage child */
 
-typedef struct lookup_ctx {
-    run *r;
-    stage_def *def;
-} lookup_ctx;
-
-static const char *lookup_cb(void *ctx, const char *name)
+const char *stage_lookup_cb(void *ctx, const char *name)
 {
     lookup_ctx *c = ctx;
     return stage_lookup(c->r, c->def, name);
@@ -608,7 +603,7 @@ static int expand_tree(s2n_value *v, lookup_ctx *c, s2n_stage *st)
         return 0;
     if (v->kind == S2N_KIND_STRING && strstr(v->str, "$")) {
         char *missing = NULL, *bad = NULL;
-        char *e = interp_expand(v->str, lookup_cb, c, &missing, &bad);
+        char *e = interp_expand(v->str, stage_lookup_cb, c, &missing, &bad);
         if (!e) {
             char *m = missing ? xasprintf("%s: undefined variable ${%s} (no run context value, "
                                           "upstream output or environment variable of that name)",

@@ -97,5 +97,11 @@ int host_child_main(run *r, stage_run *sr, int ctl_fd); /* never returns */
 int host_validate_stage(run *r, stage_def *def, diag *d);
 /* lookups for ${NAME} while a stage starts */
 const char *stage_lookup(run *r, stage_def *def, const char *name);
+/* The same as an interp_lookup callback over a lookup_ctx. */
+typedef struct lookup_ctx {
+    run *r;
+    stage_def *def;
+} lookup_ctx;
+const char *stage_lookup_cb(void *ctx, const char *name);
 
 #endif

@@ -127,6 +127,21 @@ int value_is_scalar(const s2n_value *v)
     return v && v->kind == S2N_KIND_STRING;
 }
 
+size_t value_strings(const s2n_value *v, const char **out, size_t max)
+{
+    if (!v || !max)
+        return 0;
+    if (v->kind == S2N_KIND_STRING) {
+        out[0] = v->str;
+        return 1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; v->kind == S2N_KIND_LIST && i < v->n && n < max; i++)
+        if (v->items[i]->kind == S2N_KIND_STRING)
+            out[n++] = v->items[i]->str;
+    return n;
+}
+
 int value_to_bool(const s2n_value *v, int *out)
 {
     if (!value_is_scalar(v))

@@ -32,6 +32,9 @@ s2n_value *value_copy(const s2n_value *v);
 void value_free(s2n_value *v);
 const char *value_where(s2n_value *v);
 int value_is_scalar(const s2n_value *v);
+/* The strings of a scalar or a list of scalars (pointers into v), at most
+ * max; other items are left out. */
+size_t value_strings(const s2n_value *v, const char **out, size_t max);
 
 /* Scalar conversions with YAML 1.1-ish spellings; 0 on success. */
 int value_to_bool(const s2n_value *v, int *out);

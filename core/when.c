@@ -112,21 +112,6 @@ void when_check(s2n_value *when, diag *d)
 
 /* ----------------------------------------------------------- deciding */
 
-/* The strings of a scalar-or-list as an array (pointers into v). */
-static size_t strings_of(const s2n_value *v, const char **out, size_t max)
-{
-    if (!v)
-        return 0;
-    if (v->kind == S2N_KIND_STRING) {
-        out[0] = v->str;
-        return 1;
-    }
-    size_t n = 0;
-    for (size_t i = 0; v->kind == S2N_KIND_LIST && i < v->n && n < max; i++)
-        if (v->items[i]->kind == S2N_KIND_STRING)
-            out[n++] = v->items[i]->str;
-    return n;
-}
 
 static void join(strbuf *b, const char *const *s, size_t n, const char *sep)
 {
@@ -156,7 +141,7 @@ static const char *ctx(const when_source *src, const char *name)
 static int decide_globs(verdict *vd, const when_source *src, const s2n_value *v, const char *what)
 {
     const char *g[MAX_ITEMS];
-    size_t n = strings_of(v, g, MAX_ITEMS);
+    size_t n = value_strings(v, g, MAX_ITEMS);
     const char *have = ctx(src, what);
     strbuf list = {0};
     join(&list, g, n, ", ");
@@ -183,7 +168,7 @@ static int decide_globs(verdict *vd, const when_source *src, const s2n_value *v,
 static int decide_event(verdict *vd, const when_source *src, const s2n_value *v)
 {
     const char *e[MAX_ITEMS];
-    size_t n = strings_of(v, e, MAX_ITEMS);
+    size_t n = value_strings(v, e, MAX_ITEMS);
     const char *have = ctx(src, "event");
     for (size_t i = 0; i < n; i++)
         if (strcmp(e[i], have) == 0) {
@@ -219,7 +204,7 @@ static int decide_env(verdict *vd, const when_source *src, const s2n_value *v)
 static int decide_changes(verdict *vd, const when_source *src, const s2n_value *v)
 {
     const char *g[MAX_ITEMS];
-    size_t n = strings_of(v, g, MAX_ITEMS);
+    size_t n = value_strings(v, g, MAX_ITEMS);
     const changeset *cs = src->changes ? src->changes(src->ctx) : NULL;
     if (!cs || cs->all) {
         holds(vd, xasprintf("everything counts as changed: %s",
