@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 bash scripts/deps.sh
-[ -f tests/github-release/setup.sh ] || true
 autoreconf -fi >/dev/null 2>&1
 mkdir -p _build/example
 cd _build/example
