@@ -20,6 +20,9 @@ int twine_meta_level(const char *mv)
     int major = 0, minor = 0;
     if (sscanf(mv, "%d.%d", &major, &minor) != 2)
         return 0;
+    /* "1842981542.0" is no Metadata-Version; keep the arithmetic small */
+    if (major < 0 || major > 9 || minor < 0 || minor > 9)
+        return 0;
     int level = major * 10 + minor;
     if (level > 22)
         return level <= 24 ? level : 22;
