@@ -28,7 +28,7 @@ for target in coremeta pypirc distread; do
         "$bin" "$regress"/* >/dev/null 2>&1 || { echo "fuzz $target: a regression input crashes again"; status=1; }
     fi
     echo "fuzz $target: ${secs}s"
-    if ! "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    if ! "$bin" -seed="${S2N_FUZZ_SEED:-1}" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$out/crash-$target-" "$work" "$here/corpus/$target" >"$out/$target.log" 2>&1; then
         echo "fuzz $target: crash found; input kept as $out/crash-$target-* (add it to $regress)"
         tail -30 "$out/$target.log"
