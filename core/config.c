@@ -52,11 +52,6 @@ static int stage_name_valid(const char *s)
     return 1;
 }
 
-static char *resolve_dir(const char *base, const char *dir)
-{
-    return path_join(base, dir);
-}
-
 /* A scalar or a list of scalars, as a list of strings. */
 static void string_list(diag *d, s2n_value *v, const char *what, strvec *out)
 {
@@ -135,7 +130,7 @@ static void load_stage(pipeline *p, stage_def *s, s2n_value *node, diag *d)
     s2n_value *w = value_get(node, "workdir");
     if (w && w->kind != S2N_KIND_STRING)
         diag_error(d, w, "workdir: expected a path");
-    s->workdir = w && w->kind == S2N_KIND_STRING ? resolve_dir(p->workdir, w->str)
+    s->workdir = w && w->kind == S2N_KIND_STRING ? path_join(p->workdir, w->str)
                                                  : xstrdup(p->workdir);
 }
 
@@ -197,7 +192,7 @@ int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, d
     s2n_value *wd = value_get(root, "workdir");
     if (wd && wd->kind != S2N_KIND_STRING)
         diag_error(d, wd, "workdir: expected a path");
-    p->workdir = wd && wd->kind == S2N_KIND_STRING ? resolve_dir(p->workspace, wd->str)
+    p->workdir = wd && wd->kind == S2N_KIND_STRING ? path_join(p->workspace, wd->str)
                                                    : xstrdup(p->workspace);
     if (access(p->workdir, F_OK) != 0)
         diag_error(d, wd, "workdir: %s does not exist", p->workdir);

@@ -161,9 +161,8 @@ static void candidates(registry *r, const char *type, strvec *out)
     }
 }
 
-static int is_builtin_dir(const registry *r, const char *file)
+static int is_builtin_dir(const char *file)
 {
-    (void)r;
     return strstr(file, "/.libs/s2n-") != NULL || strncmp(file, S2N_PLUGINDIR "/", strlen(S2N_PLUGINDIR) + 1) == 0;
 }
 
@@ -417,7 +416,7 @@ const plugin *registry_get(registry *r, const char *type, char **err)
     }
     /* An explicit directory may override the stock plugin of a type, but
      * two explicit files for one type are ambiguous. */
-    if (c.n > 1 && !is_builtin_dir(r, c.v[1])) {
+    if (c.n > 1 && !is_builtin_dir(c.v[1])) {
         *err = xasprintf("stage type '%s' is claimed by both %s and %s; remove one or reorder "
                          "the plugin path", type, c.v[0], c.v[1]);
         sv_free(&c);

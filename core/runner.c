@@ -346,7 +346,6 @@ static void finish_stage(run *r, stage_run *sr, int status)
         double backoff = 0.5 * (1 << (sr->attempts - 1 < 5 ? sr->attempts - 1 : 5));
         if (getenv("S2NBUILD_RETRY_DELAY"))
             backoff = atof(getenv("S2NBUILD_RETRY_DELAY"));
-        emit_line(r, sr, "", 0);
         char *m = xasprintf("retrying in %.1f s (attempt %d of %d): %s", backoff, sr->attempts + 1,
                             sr->def->retries + 1, sr->message ? sr->message : outcome_name(sr->outcome));
         emit_line(r, sr, m, strlen(m));
