@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,59 @@ static void open_log(run *r, stage_run *sr)
     sr->log_started = 1;
 }
 
+/* Progress lines: a stage's text ended by '\r' (not "\r\n") is an update
+ * drawn in place when our stdout is an interactive terminal, and never
+ * logged; the next line (of any stage) replaces it.  Stages learn that
+ * updates will be shown from S2NBUILD_TTY=1 (see start_stage). */
+static int progress_shown;
+
+static int interactive(void)
+{
+    static int tty = -1;
+    if (tty < 0) {
+        const char *ci = getenv("CI");
+        tty = isatty(STDOUT_FILENO) && !(ci && *ci);
+    }
+    return tty;
+}
+
+static void clear_progress(void)
+{
+    if (progress_shown)
+        fputs("\r\033[K", stdout);
+    progress_shown = 0;
+}
+
+static void to_terminal(run *r, stage_run *sr, const char *m, size_t mlen, int progress)
+{
+    strbuf b = {0};
+    size_t plen = 0;
+    if (progress)
+        sb_putc(&b, '\r');
+    else
+        clear_progress();
+    if (r->prefix) {
+        plen = 12;
+        if (r->color)
+            sb_printf(&b, "\033[36m%-10s\033[0m| ", sr->def->name);
+        else
+            sb_printf(&b, "%-10s| ", sr->def->name);
+    }
+    struct winsize ws;
+    if (progress && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > plen + 1 &&
+        mlen > ws.ws_col - plen - 1) {
+        mlen = ws.ws_col - plen - 1; /* a wrapped line cannot be redrawn */
+        while (mlen && ((unsigned char)m[mlen] & 0xC0) == 0x80)
+            mlen--;
+    }
+    sb_add(&b, m, mlen);
+    sb_puts(&b, progress ? "\033[K" : "\n");
+    progress_shown = progress;
+    fwrite(b.s, 1, b.len, stdout);
+    fflush(stdout);
+    sb_free(&b);
+}
+
 static void emit_line(run *r, stage_run *sr, const char *line, size_t len)
 {
     size_t mlen;
@@ -85,20 +139,18 @@ static void emit_line(run *r, stage_run *sr, const char *line, size_t len)
         fwrite(m, 1, mlen, sr->log);
         fputc('\n', sr->log);
     }
-    if (!r->quiet) {
-        strbuf b = {0};
-        if (r->prefix) {
-            if (r->color)
-                sb_printf(&b, "\033[36m%-10s\033[0m| ", sr->def->name);
-            else
-                sb_printf(&b, "%-10s| ", sr->def->name);
-        }
-        sb_add(&b, m, mlen);
-        sb_putc(&b, '\n');
-        fwrite(b.s, 1, b.len, stdout);
-        fflush(stdout);
-        sb_free(&b);
-    }
+    if (!r->quiet)
+        to_terminal(r, sr, m, mlen, 0);
+    free(m);
+}
+
+static void emit_progress(run *r, stage_run *sr, const char *text, size_t len)
+{
+    if (r->quiet || !interactive() || !len)
+        return;
+    size_t mlen;
+    char *m = mask_apply(r->mask, text, len, &mlen);
+    to_terminal(r, sr, m, mlen, 1);
     free(m);
 }
 
@@ -106,11 +158,17 @@ static void flush_lines(run *r, stage_run *sr, int final)
 {
     char *s = sr->line.s;
     size_t start = 0;
-    for (size_t i = 0; i < sr->line.len; i++)
+    for (size_t i = 0; i < sr->line.len; i++) {
         if (s[i] == '\n') {
             emit_line(r, sr, s + start, i - start);
             start = i + 1;
+        } else if (s[i] == '\r' && (i + 1 < sr->line.len ? s[i + 1] != '\n' : final)) {
+            emit_progress(r, sr, s + start, i - start);
+            start = i + 1;
+        } else if (s[i] == '\r' && i + 1 == sr->line.len) {
+            break; /* "\r\n" split between reads? wait for the next byte */
         }
+    }
     /* A very long line without newline is cut rather than held forever. */
     if ((final && start < sr->line.len) || sr->line.len - start > 65536) {
         emit_line(r, sr, s + start, sr->line.len - start);
@@ -235,6 +293,10 @@ static int start_stage(run *r, stage_run *sr)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (interactive() && !r->quiet)
+            setenv("S2NBUILD_TTY", "1", 1);
+        else
+            unsetenv("S2NBUILD_TTY"); /* not from an outer s2nbuild */
         int nul = open("/dev/null", O_RDONLY);
         dup2(nul, 0);
         dup2(out[1], 1);
@@ -301,6 +363,7 @@ static void finish_stage(run *r, stage_run *sr, int status)
     if (sr->out_fd >= 0)
         drain_out(r, sr);
     flush_lines(r, sr, 1);
+    clear_progress(); /* the stage is over: so is its progress line */
     if (sr->out_fd >= 0) {
         close(sr->out_fd);
         sr->out_fd = -1;

@@ -214,6 +214,7 @@ typedef struct {
     const s2n_host *h;
     const char *name;
     double last;
+    int shown_all;
     struct timespec start;
 } progress_state;
 
@@ -233,19 +234,25 @@ static void human(double bytes, char *out, size_t cap)
     snprintf(out, cap, i ? "%.1f %s" : "%.0f %s", bytes, u[i]);
 }
 
+/* One progress update: text ended by '\r', which the core draws in place
+ * on the user's terminal (and never logs).  At most ten a second. */
 static int on_progress(void *ud, uint64_t sent, uint64_t total)
 {
     progress_state *p = ud;
     double t = now_s();
-    if (t - p->last < 0.2 && sent != total)
-        return 0;
+    if (!total || !sent || p->shown_all || (t - p->last < 0.1 && sent != total))
+        return 0; /* nothing yet, waiting for the answer, or too soon */
     p->last = t;
+    p->shown_all = sent == total;
     double el = t - ((double)p->start.tv_sec + p->start.tv_nsec / 1e9);
-    char a[32], b[32], r[32];
+    char a[32], b[32], r[32], line[512];
     human((double)sent, a, sizeof a);
     human((double)total, b, sizeof b);
     human(el > 0 ? (double)sent / el : 0, r, sizeof r);
-    fprintf(stderr, "\r  %s: %s / %s  %s/s   ", p->name, a, b, r);
+    int n = snprintf(line, sizeof line, "%s: %s / %s (%d%%)  %s/s\r", p->name, a, b,
+                     (int)(sent * 100 / total), r);
+    if (n > 0)
+        (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     return 0;
 }
 
@@ -383,8 +390,6 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         int rc = s2n_upload_post(t->upload_url, &t->http, d->form.fields, d->form.n, "content",
                                  d->path, late, d->deferred ? 3 : 0,
                                  t->tty ? on_progress : NULL, &ps, &r);
-        if (t->tty)
-            fprintf(stderr, "\r\033[K");
         /* However the request ended, the digests are needed from here on
          * (messages, the index check) and the threads must not outlive it. */
         if (twine_dist_digests(d) != 0 || d->changed) {

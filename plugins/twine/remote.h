@@ -19,7 +19,7 @@ typedef struct twine_target {
     s2n_http_conf http;
     int retries;
     int skip_existing;
-    int tty;               /* draw progress on stderr                  */
+    int tty;               /* progress updates are shown (S2NBUILD_TTY) */
 } twine_target;
 
 typedef struct twine_dist {

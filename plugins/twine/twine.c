@@ -402,7 +402,10 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
         t.index_url = c.index_url;
         t.retries = (int)c.retries;
         t.skip_existing = c.skip_existing;
-        t.tty = isatty(STDERR_FILENO);
+        /* The core shows in-place progress only on a user's terminal;
+         * elsewhere (CI, pipes) each file gets its one "uploaded" line. */
+        const char *tty = getenv("S2NBUILD_TTY");
+        t.tty = tty && strcmp(tty, "1") == 0;
         t.http.username = c.username;
         t.http.password = c.password;
         t.http.cafile = c.cafile;

@@ -18,8 +18,9 @@ credentials, 200 for a byte-identical re-upload, 400 "File already exists"
 for the same file name with other bytes, 400 for a digest mismatch, 413
 above --max-size.  Faults (from --fault or /_fault), one per upload, in
 order: "500".."599", "429:SECONDS" (with Retry-After), "403", "409",
-"413", "slow:SECONDS" (then normal), "reset" (read half of the body, then
-reset the connection).
+"413", "slow:SECONDS" (then normal), "trickle:SECONDS" (read the body
+slowly, spread over SECONDS, then normal), "reset" (read half of the body,
+then reset the connection).
 
 Large bodies are spooled to a temporary file and parsed through mmap, so
 a 200 MB upload costs the server little memory.
@@ -235,9 +236,10 @@ class Handler(BaseHTTPRequestHandler):
                 break
             n -= len(chunk)
 
-    def _spool_body(self, limit=None):
+    def _spool_body(self, limit=None, trickle=0.0):
         """Body into a temporary file; returns (file, size).  With `limit`,
-        stop after that many bytes (for the reset fault)."""
+        stop after that many bytes (for the reset fault); with `trickle`,
+        take about that many seconds over it (a slow link)."""
         spool = tempfile.TemporaryFile(dir=st_dir(self))
         te = self.headers.get("Transfer-Encoding", "").lower()
         total = 0
@@ -269,6 +271,8 @@ class Handler(BaseHTTPRequestHandler):
                 spool.write(chunk)
                 left -= len(chunk)
                 total += len(chunk)
+                if trickle:
+                    time.sleep(trickle * len(chunk) / max(1, int(self.headers["Content-Length"])))
         spool.flush()
         return spool, total
 
@@ -291,8 +295,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        trickle = 0.0
         if fault and fault.startswith("slow:"):
             time.sleep(float(fault[5:]))
+            fault = None
+        elif fault and fault.startswith("trickle:"):
+            trickle = float(fault[8:])
             fault = None
 
         if st.args.sink:
@@ -313,7 +321,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.record(status=status[0], body=status[1], user=user, fault="size")
 
         try:
-            spool, size = self._spool_body()
+            spool, size = self._spool_body(trickle=trickle)
         except ConnectionError:
             # The client gave up mid-body (e.g. it aborted the request).
             self.close_connection = True
