@@ -80,17 +80,19 @@ struct twine_digest_job {
     job jobs[3];
     pthread_t th[3];
     int started[3];
+    int n; /* jobs wanted: sha256 first */
     s2n_digests d;
 };
 
-twine_digest_job *twine_digests_start(const char *path)
+twine_digest_job *twine_digests_start(const char *path, int sha256_only)
 {
     twine_digest_job *j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
     uint8_t *outs[3] = {j->d.sha256, j->d.md5, j->d.blake2b_256};
     int algs[3] = {ALG_SHA256, ALG_MD5, ALG_BLAKE2};
-    for (int i = 0; i < 3; i++) {
+    j->n = sha256_only ? 1 : 3;
+    for (int i = 0; i < j->n; i++) {
         j->jobs[i] = (job){.path = path, .alg = algs[i], .out = outs[i]};
         j->started[i] = pthread_create(&j->th[i], NULL, hash_one, &j->jobs[i]) == 0;
     }
@@ -99,18 +101,19 @@ twine_digest_job *twine_digests_start(const char *path)
 
 int twine_digests_finish(twine_digest_job *j, s2n_digests *d)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < j->n; i++) {
         if (j->started[i])
             pthread_join(j->th[i], NULL);
         else
             hash_one(&j->jobs[i]); /* no thread: do it here */
     }
     int err = 0;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < j->n; i++) {
         if (j->jobs[i].err)
             err = j->jobs[i].err;
-    if (!err && (j->jobs[0].size != j->jobs[1].size || j->jobs[0].size != j->jobs[2].size))
-        err = EAGAIN; /* the file changed while we read it */
+        else if (!err && j->jobs[i].size != j->jobs[0].size)
+            err = EAGAIN; /* the file changed while we read it */
+    }
     j->d.size = j->jobs[0].size;
     if (!err)
         *d = j->d;
@@ -122,13 +125,13 @@ int twine_digests_finish(twine_digest_job *j, s2n_digests *d)
     return 0;
 }
 
-int twine_digests_parallel(const char *path, s2n_digests *d)
+int twine_digests_parallel(const char *path, int sha256_only, s2n_digests *d)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return -1;
     if (sb.st_size < (off_t)TWINE_DIGEST_THREADED_MIN)
         return s2n_digests_file(path, d);
-    twine_digest_job *j = twine_digests_start(path);
+    twine_digest_job *j = twine_digests_start(path, sha256_only);
     return j ? twine_digests_finish(j, d) : s2n_digests_file(path, d);
 }

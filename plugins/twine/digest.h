@@ -16,13 +16,15 @@
 
 typedef struct twine_digest_job twine_digest_job;
 
-/* Start hashing `path` in the background; NULL when threads cannot start
+/* Start hashing `path` in the background (with sha256_only, md5 and
+ * blake2b-256 are not computed and stay zero); NULL when out of memory
  * (then use twine_digests_parallel). */
-twine_digest_job *twine_digests_start(const char *path);
+twine_digest_job *twine_digests_start(const char *path, int sha256_only);
 /* Wait for the job, fill `d`, free the job.  0, or -1 with errno set. */
 int twine_digests_finish(twine_digest_job *job, s2n_digests *d);
 
-/* Same result as s2n_digests_file(); threaded for big files. */
-int twine_digests_parallel(const char *path, s2n_digests *d);
+/* Same result as s2n_digests_file(); threaded for big files, which with
+ * sha256_only get sha256 alone. */
+int twine_digests_parallel(const char *path, int sha256_only, s2n_digests *d);
 
 #endif

@@ -265,3 +265,15 @@ void twine_form_free(twine_form *f)
     free(f->fields);
     memset(f, 0, sizeof *f);
 }
+
+void twine_form_drop(twine_form *f, const char *name)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (strcmp(f->fields[i].name, name) == 0)
+            free((char *)f->fields[i].value);
+        else
+            f->fields[o++] = f->fields[i];
+    }
+    f->n = o;
+}

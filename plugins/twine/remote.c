@@ -288,6 +288,8 @@ static void set_hex(twine_dist *d, const s2n_digests *dg)
     s2n_hex(dg->sha256, 32, d->sha256);
     s2n_hex(dg->md5, 16, d->md5);
     s2n_hex(dg->blake2b_256, 32, d->blake2);
+    if (d->sha256_only) /* not computed for large files, not sent */
+        d->md5[0] = d->blake2[0] = '\0';
     d->size = dg->size;
     d->digests = *dg;
     d->have_digests = 1;
@@ -303,7 +305,7 @@ int twine_dist_digests(twine_dist *d)
         rc = twine_digests_finish(d->job, &dg);
         d->job = NULL;
     } else {
-        rc = twine_digests_parallel(d->path, &dg);
+        rc = twine_digests_parallel(d->path, d->sha256_only, &dg);
     }
     if (rc != 0)
         return rc;
@@ -381,14 +383,14 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         {.name = "blake2_256_digest", .len = 64, .value = late_digest, .ud = d},
     };
     if (d->deferred && !d->have_digests && !d->job)
-        d->job = twine_digests_start(d->path); /* NULL: hashed when needed */
+        d->job = twine_digests_start(d->path, d->sha256_only); /* NULL: hashed when needed */
     double start = now_s();
     for (int attempt = 0;; attempt++) {
         progress_state ps = {.st = st, .h = h, .name = d->file_name};
         clock_gettime(CLOCK_MONOTONIC, &ps.start);
         s2n_http_resp r;
         int rc = s2n_upload_post(t->upload_url, &t->http, d->form.fields, d->form.n, "content",
-                                 d->path, late, d->deferred ? 3 : 0,
+                                 d->path, late, !d->deferred ? 0 : d->sha256_only ? 1 : 3,
                                  t->tty ? on_progress : NULL, &ps, &r);
         /* However the request ended, the digests are needed from here on
          * (messages, the index check) and the threads must not outlive it. */
@@ -447,9 +449,9 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
                            d->file_name, idx, d->sha256, r.status, text);
                 else
                     h->log(st, S2N_LOG_ERROR,
-                           "%s: the index refused it: HTTP %ld: %s (this file: sha256 %s, "
-                           "blake2_256 %s)",
-                           d->file_name, r.status, text, d->sha256, d->blake2);
+                           "%s: the index refused it: HTTP %ld: %s (this file: sha256 %s%s%s)",
+                           d->file_name, r.status, text, d->sha256,
+                           *d->blake2 ? ", blake2_256 " : "", d->blake2);
                 return TWINE_FAILED;
             }
             int retry = r.status == 429 || r.status >= 500;

@@ -61,6 +61,8 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
     c->skip_existing = h->opt_bool(st, "skip_existing", &b) == 0 && b;
     c->insecure = h->opt_bool(st, "insecure", &b) == 0 && b;
     c->check = !(h->opt_bool(st, "check", &b) == 0 && !b);
+    const char *dg = h->opt_string(st, "digests");
+    c->sha256_only = dg && strcmp(dg, "sha256") == 0;
     if (c->retries < 0 || c->retries > 20) {
         h->error(st, "retries", "expected 0 to 20, got %lld", c->retries);
         return S2N_ERROR;

@@ -34,6 +34,8 @@
 
 #define TWINE_VERSION "1.0.0"
 
+static const char *const digest_choices[] = {"all", "sha256", NULL};
+
 static const s2n_option twine_options[] = {
     {.name = "repository", .kind = S2N_KIND_STRING,
      .help = "a .pypirc name (pypi, testpypi, ...), an upload URL, or 'local'; env TWINE_REPOSITORY"},
@@ -59,6 +61,10 @@ static const s2n_option twine_options[] = {
      .help = "seconds a request may stall (no bytes moving) before it is retried"},
     {.name = "check", .kind = S2N_KIND_BOOL, .default_value = "true",
      .help = "check metadata like `twine check` before sending anything"},
+    {.name = "digests", .kind = S2N_KIND_STRING, .flags = S2N_OPT_ENUM, .default_value = "all",
+     .choices = digest_choices,
+     .help = "all: md5, sha256 and blake2b-256 like twine; sha256: that one alone (accepted by "
+             "PyPI; a third of the hashing on large files)"},
     {.name = "index_dir", .kind = S2N_KIND_PATH,
      .help = "local index folder (default .s2nbuild/index of the workspace)"},
     {.name = NULL},
@@ -237,12 +243,15 @@ static double mono_now(void)
 
 /* 0 ok, 1 a problem was reported, -1 internal error. */
 static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const char *expect,
-                     const char *from, int check, int may_defer, dist_item *it)
+                     const twine_config *c, dist_item *it)
 {
     char err[1024];
     report_ctx rc = {st, h};
+    const char *from = h->opt_string(st, "from");
+    int may_defer = !c->local;
     memset(it, 0, sizeof *it);
     it->d.path = path;
+    it->d.sha256_only = c->sha256_only;
     if (expect && strlen(expect) == 64) {
         memcpy(it->d.expect_sha256, expect, 65);
         it->d.expect_from = from;
@@ -260,7 +269,7 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const c
                it->kind == S2N_DIST_WHEEL ? "METADATA" : "PKG-INFO", err);
         return 1;
     }
-    if (check && twine_check(&it->meta, it->kind, path, report_problem, report_warning, &rc) > 0)
+    if (c->check && twine_check(&it->meta, it->kind, path, report_problem, report_warning, &rc) > 0)
         return 1;
     const char *name = s2n_coremeta_get(&it->meta, "Name");
     if (!name || !*name) {
@@ -291,6 +300,10 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const c
            it->d.file_name, it->d.size, mono_now() - t0);
     if (twine_form_build(&it->d.form, &it->meta, it->kind, path, &it->d.digests) != 0)
         return -1;
+    if (c->sha256_only) {
+        twine_form_drop(&it->d.form, "md5_digest");
+        twine_form_drop(&it->d.form, "blake2_256_digest");
+    }
     return 0;
 }
 
@@ -375,8 +388,7 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
     size_t loaded = 0;
     result = S2N_OK;
     for (size_t i = 0; i < files.n; i++, loaded++) {
-        int r = load_dist(st, h, files.paths[i], files.sha256[i], h->opt_string(st, "from"),
-                          c.check, !c.local, &items[i]);
+        int r = load_dist(st, h, files.paths[i], files.sha256[i], &c, &items[i]);
         if (r < 0) {
             result = S2N_ERROR;
             loaded++;

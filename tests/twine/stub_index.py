@@ -307,11 +307,12 @@ class Handler(BaseHTTPRequestHandler):
             # Benchmark mode: read and drop the body, answer 200, record
             # nothing: the server costs as little as it can.
             left = length
+            buf = memoryview(bytearray(1 << 20))  # reused: no allocation per read
             while left > 0:
-                chunk = self.rfile.read(min(left, 1 << 20))
-                if not chunk:
+                n = self.rfile.readinto(buf[:min(left, len(buf))])
+                if not n:
                     break
-                left -= len(chunk)
+                left -= n
             self.send(200, "OK")
             return
         if st.args.max_size and length > st.args.max_size:
@@ -375,6 +376,8 @@ class Handler(BaseHTTPRequestHandler):
         if not content:
             return self.send(400, "400 Upload payload does not have a file.")
         fn = content["filename"]
+        if not (f.get("md5_digest") or f.get("sha256_digest") or f.get("blake2_256_digest")):
+            return self.send(400, "400 Include at least one message digest.")
         if f.get("sha256_digest") and f["sha256_digest"] != content["sha256"]:
             return self.send(400, "400 The digest supplied does not match a digest "
                              "calculated from the uploaded file.")
