@@ -109,7 +109,7 @@ static void to_terminal(run *r, stage_run *sr, const char *m, size_t mlen, int p
     else
         clear_progress();
     if (r->prefix) {
-        plen = 12;
+        plen = strlen(sr->def->name) > 10 ? strlen(sr->def->name) + 2 : 12; /* as printed */
         if (r->color)
             sb_printf(&b, "\033[36m%-10s\033[0m| ", sr->def->name);
         else
