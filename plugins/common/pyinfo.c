@@ -24,13 +24,13 @@ const char *const s2n_marker_names[S2N_MK_COUNT] = {
 };
 
 /* Bump when the shape of the cached JSON changes. */
-#define PYINFO_FORMAT 2
+#define PYINFO_FORMAT 3
 
 /* Printed as one JSON object.  Tags come from the packaging library pip
  * vendors (the same list pip uses); an interpreter without it gets the
  * generic CPython/pure list. */
 static const char facts_script[] =
-    "import json, os, platform, sys, sysconfig, importlib.util\n"
+    "import json, os, platform, site, sys, sysconfig, importlib.util\n"
     "def iv(i):\n"
     "    v = '{0.major}.{0.minor}.{0.micro}'.format(i.version)\n"
     "    if i.version.releaselevel != 'final':\n"
@@ -71,7 +71,9 @@ static const char facts_script[] =
     "print(json.dumps({'version': platform.python_version(), 'xy': xy, 'base': base,\n"
     "    'purelib': rel(p['purelib']), 'platlib': rel(p['platlib']),\n"
     "    'include': 'include/site/python' + xy,\n"
-    "    'cache_tag': sys.implementation.cache_tag, 'tags': tags, 'markers': m}))\n";
+    "    'cache_tag': sys.implementation.cache_tag, 'tags': tags, 'markers': m,\n"
+    "    'site': [d for d in getattr(site, 'getsitepackages', lambda p: [])([sys.base_prefix])\n"
+    "             if os.path.isdir(d)]}))\n";
 
 int s2n_run_capture(void *ctx, const char *const *argv, char **out, size_t *out_len)
 {
@@ -165,6 +167,21 @@ static char *jstr(json_t *o, const char *key)
     return s ? strdup(s) : NULL;
 }
 
+/* An array of strings (none when absent), NULL-terminated: 0 or -1. */
+static int jstrv(json_t *arr, char ***out, size_t *n)
+{
+    *n = json_array_size(arr);
+    *out = calloc(*n + 1, sizeof **out);
+    if (!*out)
+        return -1;
+    for (size_t i = 0; i < *n; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        if (!s || !((*out)[i] = strdup(s)))
+            return -1;
+    }
+    return 0;
+}
+
 /* Fill `out` from the facts object; 0 when every field is present. */
 static int from_json(json_t *j, s2n_pyinfo *out)
 {
@@ -180,19 +197,12 @@ static int from_json(json_t *j, s2n_pyinfo *out)
     if (!out->version || !out->xy || !out->purelib || !out->platlib || !out->include
         || !out->cache_tag || !json_is_array(tags) || !json_is_object(mk))
         return -1;
-    out->ntags = json_array_size(tags);
-    out->tags = calloc(out->ntags + 1, sizeof *out->tags);
-    if (!out->tags)
+    if (jstrv(tags, &out->tags, &out->ntags) != 0)
         return -1;
-    for (size_t i = 0; i < out->ntags; i++) {
-        const char *t = json_string_value(json_array_get(tags, i));
-        if (!t || !(out->tags[i] = strdup(t)))
-            return -1;
-    }
     for (int i = 0; i < S2N_MK_COUNT; i++)
         if (!(out->markers[i] = jstr(mk, s2n_marker_names[i])))
             return -1;
-    return 0;
+    return jstrv(json_object_get(j, "site"), &out->site, &out->nsite);
 }
 
 static void cache_file_name(const char *cache_dir, const char *realpath, char *buf, size_t cap)
@@ -329,6 +339,9 @@ void s2n_pyinfo_free(s2n_pyinfo *info)
     free(info->tags);
     for (int i = 0; i < S2N_MK_COUNT; i++)
         free(info->markers[i]);
+    for (size_t i = 0; info->site && i < info->nsite; i++)
+        free(info->site[i]);
+    free(info->site);
     memset(info, 0, sizeof *info);
 }
 

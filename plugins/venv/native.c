@@ -11,10 +11,12 @@
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/venv_pep508.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int say(char *msg, size_t cap, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int say(char *msg, size_t cap, int rc, const char *fmt, ...)
@@ -260,6 +262,10 @@ static int check_closure(s2n_native_plan *p, const s2n_pyinfo *py, char *msg, si
                         needed = s2n_marker_eval(d.marker, &env, derr, sizeof derr) == 1;
                     }
                 }
+                char why[300];
+                if (needed && !find_item(p, d.norm) && p->site
+                    && s2n_sitedists_satisfy(p->site, py, &d, why, sizeof why))
+                    needed = 0; /* the system site-packages have it */
                 if (needed) {
                     s2n_native_item *dep = find_item(p, d.norm);
                     if (!dep)
@@ -377,10 +383,41 @@ int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *w
     return rc;
 }
 
+/* pip installs nothing for a requirement the environment already meets
+ * (the system site-packages of an environment that includes them):
+ * neither do we, provided its constraints accept the installed version.
+ * In hash-checking mode everything goes through the hashed path. */
+static int already_satisfied(const s2n_reqset *rs, const s2n_reqline *rl, const s2n_pyinfo *py,
+                             s2n_native_plan *p, int hashes)
+{
+    char why[300];
+    if (!p->site || hashes || rl->editable || !rl->dep.norm
+        || !s2n_sitedists_satisfy(p->site, py, &rl->dep, why, sizeof why))
+        return 0;
+    s2n_sitedist *sd = s2n_sitedists_find(p->site, rl->dep.norm);
+    for (size_t k = 0; k < rs->n; k++) {
+        const s2n_reqline *c = &rs->items[k];
+        if (c->constraint && c->active && c->dep.norm && strcmp(c->dep.norm, rl->dep.norm) == 0
+            && s2n_spec_contains(c->dep.spec, sd->version) != 1)
+            return 0;
+    }
+    char **ns = realloc(p->satisfied, (p->nsatisfied + 1) * sizeof *ns);
+    if (ns) {
+        p->satisfied = ns;
+        char *desc = malloc(strlen(sd->name) + strlen(sd->version) + 2);
+        if (desc)
+            sprintf(desc, "%s %s", sd->name, sd->version);
+        ns[p->nsatisfied] = desc;
+        p->nsatisfied += desc != NULL;
+    }
+    return 1;
+}
+
 int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
-                         s2n_native_plan *p, char *msg, size_t cap)
+                         s2n_sitedists *site, s2n_native_plan *p, char *msg, size_t cap)
 {
     memset(p, 0, sizeof *p);
+    p->site = site;
     if (rs->unsupported)
         return say(msg, cap, S2N_PLAN_FALLBACK, "%s", rs->unsupported);
     int hashes = rs->require_hashes;
@@ -392,7 +429,7 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
     size_t nsel = 0;
     for (size_t i = 0; i < rs->n && rc == S2N_PLAN_OK; i++) {
         const s2n_reqline *rl = &rs->items[i];
-        if (rl->constraint || !rl->active)
+        if (rl->constraint || !rl->active || already_satisfied(rs, rl, py, p, hashes))
             continue;
         char pin[128];
         if (!s2n_spec_pin(rl->dep.spec, pin, sizeof pin)) {
@@ -480,7 +517,62 @@ void s2n_native_plan_free(s2n_native_plan *p)
         s2n_strv_free(p->items[i].extras, p->items[i].nextras);
     }
     free(p->items);
+    for (size_t i = 0; i < p->nsatisfied; i++)
+        free(p->satisfied[i]);
+    free(p->satisfied);
     memset(p, 0, sizeof *p);
+}
+
+/* Wheels are installed by one thread per CPU: most of an install is the
+ * kernel creating files, and that scales with threads. */
+typedef struct install_pool {
+    const s2n_native_plan *p;
+    const s2n_wheel_target *t;
+    s2n_installed *ins;
+    pthread_mutex_t lock;
+    size_t next;   /* the next item to take */
+    int failed;    /* stop taking items     */
+    char err[1024]; /* the first error       */
+} install_pool;
+
+static void *install_worker(void *arg)
+{
+    install_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->failed ? pool->p->n : pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->p->n)
+            return NULL;
+        s2n_wheel_target ti = *pool->t;
+        ti.direct_url = pool->p->items[i].direct_url;
+        char err[1024];
+        if (s2n_wheel_install(&pool->p->items[i].info, &ti, &pool->ins[i], err, sizeof err) != 0) {
+            pthread_mutex_lock(&pool->lock);
+            if (!pool->failed)
+                snprintf(pool->err, sizeof pool->err, "%s", err);
+            pool->failed = 1;
+            pthread_mutex_unlock(&pool->lock);
+        }
+    }
+}
+
+static int install_parallel(install_pool *pool)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
+    if (nthreads > pool->p->n)
+        nthreads = pool->p->n;
+    s2n_wheel_install_init();
+    pthread_t tid[4];
+    size_t started = 0;
+    for (size_t k = 1; k < nthreads; k++)
+        if (pthread_create(&tid[started], NULL, install_worker, pool) == 0)
+            started++;
+    install_worker(pool); /* this thread works too */
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    return pool->failed ? -1 : 0;
 }
 
 int s2n_native_install(const s2n_native_plan *p, const s2n_wheel_target *t, const s2n_pyinfo *py,
@@ -490,13 +582,11 @@ int s2n_native_install(const s2n_native_plan *p, const s2n_wheel_target *t, cons
     s2n_installed *ins = calloc(p->n ? p->n : 1, sizeof *ins);
     if (!ins)
         return say(err, errcap, -1, "out of memory");
-    int rc = 0;
-    size_t done = 0;
-    for (; done < p->n && rc == 0; done++) {
-        s2n_wheel_target ti = *t;
-        ti.direct_url = p->items[done].direct_url;
-        rc = s2n_wheel_install(&p->items[done].info, &ti, &ins[done], err, errcap);
-    }
+    install_pool pool = {.p = p, .t = t, .ins = ins, .lock = PTHREAD_MUTEX_INITIALIZER};
+    int rc = install_parallel(&pool);
+    size_t done = p->n; /* every slot is set up or zeroed: all can be freed */
+    if (rc != 0)
+        snprintf(err, errcap, "%s", pool.err);
     if (rc == 0 && compile)
         rc = s2n_wheel_compile(ins, p->n, py->path, tmpdir, runner, err, errcap);
     for (size_t i = 0; rc == 0 && i < p->n; i++)
