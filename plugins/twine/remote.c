@@ -348,6 +348,10 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
                                    twine_dist *d)
 {
     char idx[65], why[512];
+    /* A large file starts hashing now, so the index round trip overlaps
+     * with it (and the upload with what is left). */
+    if (d->deferred && !d->have_digests && !d->job)
+        d->job = twine_digests_start(d->path, d->sha256_only); /* NULL: hashed when needed */
     int known = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
     if (known < 0 && t->index_url)
         h->log(st, S2N_LOG_WARN, "%s: could not ask the index first (%s); uploading anyway",
@@ -382,8 +386,6 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         {.name = "md5_digest", .len = 32, .value = late_digest, .ud = d},
         {.name = "blake2_256_digest", .len = 64, .value = late_digest, .ud = d},
     };
-    if (d->deferred && !d->have_digests && !d->job)
-        d->job = twine_digests_start(d->path, d->sha256_only); /* NULL: hashed when needed */
     double start = now_s();
     for (int attempt = 0;; attempt++) {
         progress_state ps = {.st = st, .h = h, .name = d->file_name};
