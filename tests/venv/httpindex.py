@@ -1,12 +1,13 @@
 """A static file server on 127.0.0.1 for the venv tests: serves DIR on a
 free port, writes the port to PORTFILE, logs each request to LOG as
 "GET /path accept=<Accept> ua=<User-Agent> -> <type served>".
-usage: httpindex.py DIR PORTFILE LOG [html|negotiate]
+usage: httpindex.py DIR PORTFILE LOG [html|negotiate|plain]
 
 html (the default) serves files as they are: a folder's index.html.
 negotiate does PEP 691 content negotiation for folders that hold an
 index.json beside index.html: JSON when the Accept header prefers
-application/vnd.pypi.simple.v1+json, HTML otherwise."""
+application/vnd.pypi.simple.v1+json, HTML otherwise.  plain serves
+everything as text/plain (a server that is no index)."""
 import functools
 import io
 import http.server
@@ -51,6 +52,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+    def guess_type(self, path):
+        return "text/plain" if mode == "plain" else super().guess_type(path)
 
     def end_headers(self):
         # Logged here, when the answer's type is known (the handler logs

@@ -34,7 +34,9 @@ serve() { # serve NAME MODE: a server on $TMP/www; its URL in $URL_<NAME>
 trap 'kill $(cat "$TMP/pids") 2>/dev/null; rm -rf "$TMP"' EXIT
 serve json negotiate
 serve html html
-[ -s "$TMP/json.port" ] && [ -s "$TMP/html.port" ] || { not_ok "index servers did not start"; finish; }
+serve plain plain
+[ -s "$TMP/json.port" ] && [ -s "$TMP/html.port" ] && [ -s "$TMP/plain.port" ] \
+    || { not_ok "index servers did not start"; finish; }
 ACCEPT='accept=application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01'
 
 # --- what the finder sees ---
@@ -70,6 +72,22 @@ contains "clear message" "$OUT" "error: hash mismatch for $URL_json/bad/gamma-li
 expect_rc "bad core metadata refused over file://" 1 "$PROBE" --metadata "file://$TMP/www/bad" gamma-lib
 contains "clear message" "$OUT" "error: hash mismatch for $TMP/www/bad/gamma-lib/$G.metadata"
 
+expect_rc "a page of another type refused" 1 "$PROBE" "$URL_plain/simple" beta
+contains "naming it" "$OUT" "error: $URL_plain/simple/beta/: Content-Type text/plain is not a simple-index page"
+
+# HTML's other spellings: a bare data-yanked, data-dist-info-metadata="true"
+# (no hash to check), single quotes, entities.
+mkdir -p "$TMP/hand/beta" && cp "$W/$B" "$TMP/www/simple/beta/$B.metadata" "$TMP/hand/beta/"
+cp "$W/$B" "$TMP/hand/beta/beta-1.0-1-py3-none-any.whl"
+cat >"$TMP/hand/beta/index.html" <<EOF2
+<a href='$B' DATA-DIST-INFO-METADATA='true' data-requires-python='&gt;=3.7'>$B</a>
+<a data-yanked href="beta-1.0-1-py3-none-any.whl">old</a>
+EOF2
+expect_rc "hand-written page" 0 "$PROBE" --metadata "file://$TMP/hand" beta
+contains "metadata without a hash" "$OUT" "$B version=1.0 yanked=0 sha256=- metadata=true"
+contains "read all the same" "$OUT" "metadata $B: Requires-Dist:"
+lacks "bare data-yanked honoured" "$OUT" "beta-1.0-1-"
+
 # A folder index with index.json beside index.html: the JSON is read
 # (here the HTML is gone, so nothing else could list the file).
 rm "$TMP/www/yank/gamma-lib/index.html"
@@ -95,12 +113,15 @@ contains "the unyanked beta downloaded" "$log" "GET /simple/beta/$B"
 lacks "not the yanked one" "$log" "beta-1.0-1-"
 expect_rc "pip check" 0 "$PY" -m pip --python .s2nbuild/venvs/venv/bin/python check
 
-# pip, asked the same, picks the same file.  (The HTML server: pip 23.0
-# reads PEP 691 JSON, but not every JSON metadata field.)
-"$PY" -m pip install --dry-run --ignore-installed --no-deps --report "$TMP/report.json" -q \
-    --index-url "$URL_html/simple" beta==1.0 >/dev/null 2>&1
-contains "pip passes the yanked file over too" \
-    "$(json_get "$TMP/report.json" 'j["install"][0]["download_info"]["url"]' 2>&1)" "/simple/beta/$B"
+# pip, asked the same, picks the same file, from either server.
+for s in json html; do
+    eval "u=\$URL_$s"
+    rm -f "$TMP/report.json"
+    "$PY" -m pip install --dry-run --ignore-installed --no-deps --report "$TMP/report.json" -q \
+        --index-url "$u/simple" beta==1.0 >/dev/null 2>&1
+    contains "pip passes the yanked file over too ($s)" \
+        "$(json_get "$TMP/report.json" 'j["install"][0]["download_info"]["url"]' 2>&1)" "/simple/beta/$B"
+done
 
 : >"$TMP/html.log"
 expect_rc "install from the HTML-only index" 0 "$S2N" stage venv path=env2 requirements=req.txt index_url="$URL_html/simple"

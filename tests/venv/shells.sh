@@ -4,7 +4,8 @@
 # VIRTUAL_ENV, the venv's bin first on PATH, `python` is the venv's,
 # PYTHONHOME put aside, the prompt prefixed, and `deactivate` restoring
 # PATH, PYTHONHOME and the prompt.  The path has a space and the prompt a
-# quote, so the scripts' quoting is exercised too.  fish and tcsh are
+# quote, so the scripts' quoting is exercised too; each script is sourced
+# twice (the second leaves the first environment before entering).  fish and tcsh are
 # required (CI installs them): without them this test fails, NOT RUN.
 . "$top_srcdir/tests/lib.sh"
 missing=""
@@ -28,6 +29,7 @@ cat >t.fish <<'EOF2'
 set -gx PATH /usr/bin /bin
 set -gx PYTHONHOME /nowhere
 function fish_prompt; echo -n 'orig> '; end
+source $argv[1]/bin/activate.fish
 source $argv[1]/bin/activate.fish
 echo "VE=$VIRTUAL_ENV"
 echo "HEAD=$PATH[1]"
@@ -58,6 +60,7 @@ cat >t.csh <<'EOF2'
 set prompt='orig> '
 setenv PATH /usr/bin:/bin
 setenv PYTHONHOME /nowhere
+source "$argv[1]/bin/activate.csh"
 source "$argv[1]/bin/activate.csh"
 echo "VE=$VIRTUAL_ENV"
 echo "PATH=$PATH"
