@@ -397,6 +397,34 @@ static void parse_page(char *html, const char *base, int remote, s2n_distfile **
     }
 }
 
+/* One entry of a PEP 691 page's files[]. */
+static void add_json_file(json_t *f, const char *base, int remote, s2n_distfile **v, size_t *n)
+{
+    const char *name = json_string_value(json_object_get(f, "filename"));
+    const char *url = json_string_value(json_object_get(f, "url"));
+    if (!name || !url)
+        return;
+    json_t *yanked = json_object_get(f, "yanked");
+    json_t *cm = json_object_get(f, "core-metadata");
+    if (!cm) /* PEP 714: the new name wins, the old one still counts */
+        cm = json_object_get(f, "dist-info-metadata");
+    file_facts ff = {
+        .filename = name,
+        .sha256 = json_string_value(json_object_get(json_object_get(f, "hashes"), "sha256")),
+        .requires_python = json_string_value(json_object_get(f, "requires-python")),
+        /* true, or a reason (even ""): pip's reading */
+        .yanked = json_is_true(yanked) || json_is_string(yanked),
+    };
+    if (json_is_true(cm))
+        ff.has_metadata = 1;
+    else if (json_is_object(cm)) {
+        const char *ms = json_string_value(json_object_get(cm, "sha256"));
+        ff.has_metadata = ms && is_sha256_hex(ms);
+        ff.metadata_sha256 = ms;
+    }
+    add_link(url, base, remote, &ff, v, n);
+}
+
 /* A PEP 691 project page.  0, or -1 with err (`where` names the page). */
 static int parse_json(const char *text, size_t len, const char *where, const char *base,
                       int remote, s2n_distfile **v, size_t *n, char *err, size_t errcap)
@@ -410,43 +438,19 @@ static int parse_json(const char *text, size_t len, const char *where, const cha
     }
     const char *api = json_string_value(json_object_get(json_object_get(doc, "meta"), "api-version"));
     json_t *files = json_object_get(doc, "files");
-    int rc = 0;
+    int rc = -1;
     if (!api || strncmp(api, "1.", 2) != 0) {
         /* PEP 691: a client must not guess at another major version */
         snprintf(err, errcap, "%s: PEP 691 api-version %s is not supported (1.x is)", where,
                  api ? api : "(missing)");
-        rc = -1;
     } else if (!json_is_array(files)) {
         snprintf(err, errcap, "%s: a PEP 691 page without a \"files\" list", where);
-        rc = -1;
-    }
-    size_t i;
-    json_t *f;
-    json_array_foreach(rc == 0 ? files : NULL, i, f)
-    {
-        const char *name = json_string_value(json_object_get(f, "filename"));
-        const char *url = json_string_value(json_object_get(f, "url"));
-        if (!name || !url)
-            continue;
-        json_t *yanked = json_object_get(f, "yanked");
-        json_t *cm = json_object_get(f, "core-metadata");
-        if (!cm)
-            cm = json_object_get(f, "dist-info-metadata");
-        file_facts ff = {
-            .filename = name,
-            .sha256 = json_string_value(json_object_get(json_object_get(f, "hashes"), "sha256")),
-            .requires_python = json_string_value(json_object_get(f, "requires-python")),
-            /* true, or a reason (even ""): pip's reading */
-            .yanked = json_is_true(yanked) || json_is_string(yanked),
-        };
-        if (json_is_true(cm))
-            ff.has_metadata = 1;
-        else if (json_is_object(cm)) {
-            const char *ms = json_string_value(json_object_get(cm, "sha256"));
-            ff.has_metadata = ms && is_sha256_hex(ms);
-            ff.metadata_sha256 = ms;
-        }
-        add_link(url, base, remote, &ff, v, n);
+    } else {
+        size_t i;
+        json_t *f;
+        json_array_foreach(files, i, f)
+            add_json_file(f, base, remote, v, n);
+        rc = 0;
     }
     json_decref(doc);
     return rc;
