@@ -417,6 +417,20 @@ int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *w
     return rc;
 }
 
+static void plan_note(s2n_native_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void plan_note(s2n_native_plan *p, const char *fmt, ...)
+{
+    char **nn = realloc(p->notes, (p->nnotes + 1) * sizeof *nn);
+    if (!nn)
+        return;
+    p->notes = nn;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&nn[p->nnotes], fmt, ap) >= 0)
+        p->nnotes++;
+    va_end(ap);
+}
+
 /* pip installs nothing for a requirement the environment already meets
  * (the system site-packages of an environment that includes them):
  * neither do we, provided its constraints accept the installed version.
@@ -501,6 +515,9 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
         rc = choose_wheel(f, py, rl, pin, &d, msg, cap);
         if (rc != S2N_PLAN_OK)
             break;
+        if (d.yanked) /* pip installs a pinned yanked file too, and warns */
+            plan_note(p, "%s==%s is yanked on its index (PEP 592); installing it because it is "
+                         "pinned", rl->dep.name, pin);
         s2n_distfile *ns = realloc(sel, (nsel + 1) * sizeof *ns);
         const s2n_reqline **nr = realloc(sel_rl, (nsel + 1) * sizeof *nr);
         if (ns)
@@ -554,6 +571,9 @@ void s2n_native_plan_free(s2n_native_plan *p)
     for (size_t i = 0; i < p->nsatisfied; i++)
         free(p->satisfied[i]);
     free(p->satisfied);
+    for (size_t i = 0; i < p->nnotes; i++)
+        free(p->notes[i]);
+    free(p->notes);
     memset(p, 0, sizeof *p);
 }
 

@@ -132,4 +132,5 @@ lacks "not the yanked one" "$log" "beta-1.0-1-"
 
 expect_rc "a yanked release pinned with ==" 0 "$S2N" stage venv path=env3 packages=gamma-lib==0.5 index_url="$URL_json/yank"
 contains "is installed, as pip does" "$OUT" "installed 1 wheel(s) natively"
+contains "with a warning, as pip gives" "$OUT" "gamma-lib==0.5 is yanked on its index (PEP 592)"
 finish
