@@ -269,8 +269,8 @@ static int run_pip(venv_job *j, const char *tmp, int project)
     s2n_spawn spec = {.struct_size = sizeof spec, .argv = argv};
     int rc = j->h->spawn(j->st, &spec, NULL, NULL);
     if (rc != 0) {
-        j->h->set_message(j->st, "pip install %s failed (exit %d)",
-                          project ? "of the project" : "of the requirements", rc);
+        j->h->set_message(j->st, "pip install %s into %s failed (exit %d)",
+                          project ? "of the project" : "of the requirements", j->path, rc);
         return -1;
     }
     return 0;
