@@ -47,10 +47,30 @@ static char *urlencode(const char *s)
     return sb_steal(&b);
 }
 
+static void add_forms(mask *m, const char *secret);
+
 void mask_add(mask *m, const char *secret)
 {
     if (!secret || strlen(secret) < MIN_SECRET)
         return;
+    add_forms(m, secret);
+    /* Output is masked line by line: a secret of several lines (a PEM
+     * key) is masked by each of its lines, as GitHub Actions does. */
+    if (!strchr(secret, '\n'))
+        return;
+    char *copy = xstrdup(secret);
+    for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+        size_t n = strlen(line);
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n >= MIN_SECRET)
+            add_forms(m, line);
+    }
+    free(copy);
+}
+
+static void add_forms(mask *m, const char *secret)
+{
     add_form(m, secret);
     char *b = base64(secret);
     /* Base64 of the secret embedded in a longer string (HTTP Basic
@@ -104,6 +124,42 @@ char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
     if (outlen)
         *outlen = out.len;
     return sb_steal(&out);
+}
+
+/* Length of the longest form matching at buf[i] (0: none); *partial set
+ * when buf ends inside what may still become a form. */
+static size_t match_at(const mask *m, const char *buf, size_t len, size_t i, int *partial)
+{
+    size_t best = 0;
+    *partial = 0;
+    for (size_t k = 0; m && k < m->forms.n; k++) {
+        const char *f = m->forms.v[k];
+        if (f[0] != buf[i])
+            continue;
+        size_t fl = strlen(f);
+        if (fl <= len - i) {
+            if (fl > best && memcmp(buf + i, f, fl) == 0)
+                best = fl;
+        } else if (memcmp(buf + i, f, len - i) == 0) {
+            *partial = 1;
+        }
+    }
+    return best;
+}
+
+size_t mask_safe_cut(const mask *m, const char *buf, size_t len, size_t limit)
+{
+    if (limit >= len)
+        return len;
+    size_t i = 0;
+    while (i < limit) {
+        int partial;
+        size_t best = match_at(m, buf, len, i, &partial);
+        if (partial || (best && i + best > limit))
+            return i ? i : limit;
+        i += best ? best : 1;
+    }
+    return limit;
 }
 
 void mask_free(mask *m)
