@@ -4,6 +4,7 @@
  * commit never runs git. */
 #include "config.h"
 #include "core/ctxvars.h"
+#include "core/gitref.h"
 #include "core/run.h"
 
 #include <stdio.h>
@@ -47,6 +48,20 @@ static char *git_out(const char *args)
     return res;
 }
 
+/* Branch or commit of the repository: read from .git when possible (no
+ * process start), else from git itself. */
+static char *git_head(int want_branch)
+{
+    char *branch, *commit;
+    int rc = gitref_head(&branch, &commit);
+    if (rc == 1)
+        return NULL;
+    if (rc != 0)
+        return git_out(want_branch ? "rev-parse --abbrev-ref HEAD" : "rev-parse HEAD");
+    free(want_branch ? commit : branch);
+    return want_branch ? branch : commit;
+}
+
 static const char *env_first(const char *const *names)
 {
     for (; *names; names++) {
@@ -68,12 +83,12 @@ static char *compute(const char *name)
                 v += 7;
             return xstrdup(v);
         }
-        return git_out("rev-parse --abbrev-ref HEAD");
+        return git_head(1);
     }
     if (strcmp(name, "commit") == 0) {
         static const char *const vars[] = {"GIT_COMMIT", "GITHUB_SHA", NULL};
         const char *v = env_first(vars);
-        return v ? xstrdup(v) : git_out("rev-parse HEAD");
+        return v ? xstrdup(v) : git_head(0);
     }
     if (strcmp(name, "tag") == 0) {
         const char *v = getenv("TAG_NAME");

@@ -24,13 +24,13 @@ const char *const s2n_marker_names[S2N_MK_COUNT] = {
 };
 
 /* Bump when the shape of the cached JSON changes. */
-#define PYINFO_FORMAT 2
+#define PYINFO_FORMAT 3
 
 /* Printed as one JSON object.  Tags come from the packaging library pip
  * vendors (the same list pip uses); an interpreter without it gets the
  * generic CPython/pure list. */
 static const char facts_script[] =
-    "import json, os, platform, sys, sysconfig, importlib.util\n"
+    "import json, os, platform, site, sys, sysconfig, importlib.util\n"
     "def iv(i):\n"
     "    v = '{0.major}.{0.minor}.{0.micro}'.format(i.version)\n"
     "    if i.version.releaselevel != 'final':\n"
@@ -71,7 +71,9 @@ static const char facts_script[] =
     "print(json.dumps({'version': platform.python_version(), 'xy': xy, 'base': base,\n"
     "    'purelib': rel(p['purelib']), 'platlib': rel(p['platlib']),\n"
     "    'include': 'include/site/python' + xy,\n"
-    "    'cache_tag': sys.implementation.cache_tag, 'tags': tags, 'markers': m}))\n";
+    "    'cache_tag': sys.implementation.cache_tag, 'tags': tags, 'markers': m,\n"
+    "    'site': [d for d in getattr(site, 'getsitepackages', lambda p: [])([sys.base_prefix])\n"
+    "             if os.path.isdir(d)]}))\n";
 
 int s2n_run_capture(void *ctx, const char *const *argv, char **out, size_t *out_len)
 {
@@ -192,6 +194,16 @@ static int from_json(json_t *j, s2n_pyinfo *out)
     for (int i = 0; i < S2N_MK_COUNT; i++)
         if (!(out->markers[i] = jstr(mk, s2n_marker_names[i])))
             return -1;
+    json_t *site = json_object_get(j, "site");
+    out->nsite = json_array_size(site);
+    out->site = calloc(out->nsite + 1, sizeof *out->site);
+    if (!out->site)
+        return -1;
+    for (size_t i = 0; i < out->nsite; i++) {
+        const char *d = json_string_value(json_array_get(site, i));
+        if (!d || !(out->site[i] = strdup(d)))
+            return -1;
+    }
     return 0;
 }
 
@@ -329,6 +341,9 @@ void s2n_pyinfo_free(s2n_pyinfo *info)
     free(info->tags);
     for (int i = 0; i < S2N_MK_COUNT; i++)
         free(info->markers[i]);
+    for (size_t i = 0; info->site && i < info->nsite; i++)
+        free(info->site[i]);
+    free(info->site);
     memset(info, 0, sizeof *info);
 }
 

@@ -45,6 +45,9 @@ typedef struct s2n_pyinfo {
     char **tags;        /* supported "py-abi-plat", most preferred first  */
     size_t ntags;
     char *markers[S2N_MK_COUNT];
+    char **site;        /* the base interpreter's site-packages folders that
+                           exist: what include-system-site-packages adds */
+    size_t nsite;
     int cached;         /* 1 when read from the cache, not the interpreter */
 } s2n_pyinfo;
 

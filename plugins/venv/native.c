@@ -260,6 +260,10 @@ static int check_closure(s2n_native_plan *p, const s2n_pyinfo *py, char *msg, si
                         needed = s2n_marker_eval(d.marker, &env, derr, sizeof derr) == 1;
                     }
                 }
+                char why[300];
+                if (needed && !find_item(p, d.norm) && p->site
+                    && s2n_sitedists_satisfy(p->site, py, &d, why, sizeof why))
+                    needed = 0; /* the system site-packages have it */
                 if (needed) {
                     s2n_native_item *dep = find_item(p, d.norm);
                     if (!dep)
@@ -377,10 +381,41 @@ int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *w
     return rc;
 }
 
+/* pip installs nothing for a requirement the environment already meets
+ * (the system site-packages of an environment that includes them):
+ * neither do we, provided its constraints accept the installed version.
+ * In hash-checking mode everything goes through the hashed path. */
+static int already_satisfied(const s2n_reqset *rs, const s2n_reqline *rl, const s2n_pyinfo *py,
+                             s2n_native_plan *p, int hashes)
+{
+    char why[300];
+    if (!p->site || hashes || rl->editable || !rl->dep.norm
+        || !s2n_sitedists_satisfy(p->site, py, &rl->dep, why, sizeof why))
+        return 0;
+    s2n_sitedist *sd = s2n_sitedists_find(p->site, rl->dep.norm);
+    for (size_t k = 0; k < rs->n; k++) {
+        const s2n_reqline *c = &rs->items[k];
+        if (c->constraint && c->active && c->dep.norm && strcmp(c->dep.norm, rl->dep.norm) == 0
+            && s2n_spec_contains(c->dep.spec, sd->version) != 1)
+            return 0;
+    }
+    char **ns = realloc(p->satisfied, (p->nsatisfied + 1) * sizeof *ns);
+    if (ns) {
+        p->satisfied = ns;
+        char *desc = malloc(strlen(sd->name) + strlen(sd->version) + 2);
+        if (desc)
+            sprintf(desc, "%s %s", sd->name, sd->version);
+        ns[p->nsatisfied] = desc;
+        p->nsatisfied += desc != NULL;
+    }
+    return 1;
+}
+
 int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
-                         s2n_native_plan *p, char *msg, size_t cap)
+                         s2n_sitedists *site, s2n_native_plan *p, char *msg, size_t cap)
 {
     memset(p, 0, sizeof *p);
+    p->site = site;
     if (rs->unsupported)
         return say(msg, cap, S2N_PLAN_FALLBACK, "%s", rs->unsupported);
     int hashes = rs->require_hashes;
@@ -392,7 +427,7 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
     size_t nsel = 0;
     for (size_t i = 0; i < rs->n && rc == S2N_PLAN_OK; i++) {
         const s2n_reqline *rl = &rs->items[i];
-        if (rl->constraint || !rl->active)
+        if (rl->constraint || !rl->active || already_satisfied(rs, rl, py, p, hashes))
             continue;
         char pin[128];
         if (!s2n_spec_pin(rl->dep.spec, pin, sizeof pin)) {
@@ -480,6 +515,9 @@ void s2n_native_plan_free(s2n_native_plan *p)
         s2n_strv_free(p->items[i].extras, p->items[i].nextras);
     }
     free(p->items);
+    for (size_t i = 0; i < p->nsatisfied; i++)
+        free(p->satisfied[i]);
+    free(p->satisfied);
     memset(p, 0, sizeof *p);
 }
 

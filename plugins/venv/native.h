@@ -11,6 +11,7 @@
 #include "plugins/common/requirements.h"
 #include "plugins/common/wheel_install.h"
 #include "plugins/venv/finder.h"
+#include "plugins/venv/sitedists.h"
 
 typedef struct s2n_native_item {
     s2n_wheel_info info;
@@ -24,15 +25,20 @@ typedef struct s2n_native_item {
 typedef struct s2n_native_plan {
     s2n_native_item *items;
     size_t n;
+    char **satisfied; /* "pytest 7.2.1": met by the site, not installed */
+    size_t nsatisfied;
+    s2n_sitedists *site; /* borrowed; NULL without system site-packages */
 } s2n_native_plan;
 
 enum { S2N_PLAN_OK = 0, S2N_PLAN_FALLBACK = 1, S2N_PLAN_ERROR = -1 };
 
 /* S2N_PLAN_OK with a plan, S2N_PLAN_FALLBACK with the reason pip is
  * needed, or S2N_PLAN_ERROR with a message (hash mismatch, no compatible
- * wheel, broken wheel). */
+ * wheel, broken wheel).  With `site` (the system site-packages of an
+ * environment that includes them), a requirement the site already meets
+ * is left out of the plan, as pip leaves it alone; it need not be pinned. */
 int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *py,
-                         s2n_native_plan *plan, char *msg, size_t msgcap);
+                         s2n_sitedists *site, s2n_native_plan *plan, char *msg, size_t msgcap);
 void s2n_native_plan_free(s2n_native_plan *plan);
 
 /* For other planners (pylock.toml): items[i] (norm, version, extras set)

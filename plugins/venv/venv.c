@@ -323,8 +323,9 @@ static int add_project(venv_job *j, s2n_native_plan *plan)
 }
 
 /* Requirements (and the project) into tmp: natively when the plan allows,
- * else with pip, each with one line saying why. */
-static int install_all(venv_job *j, const char *tmp)
+ * else with pip, each with one line saying why.  `site`: what the system
+ * site-packages already provide, or NULL. */
+static int install_with(venv_job *j, const char *tmp, s2n_sitedists *site)
 {
     char msg[2048];
     int plan_rc = S2N_PLAN_OK;
@@ -334,10 +335,15 @@ static int install_all(venv_job *j, const char *tmp)
     else if (j->lock) /* a lock needs no resolver: native or an error */
         plan_rc = s2n_pylock_plan(j->lock, &j->finder, &j->py, &plan, msg, sizeof msg);
     else if (j->native)
-        plan_rc = s2n_native_plan_make(&j->rs, &j->finder, &j->py, &plan, msg, sizeof msg);
+        plan_rc = s2n_native_plan_make(&j->rs, &j->finder, &j->py, site, &plan, msg, sizeof msg);
     else {
         plan_rc = S2N_PLAN_FALLBACK;
         snprintf(msg, sizeof msg, "the native installer is turned off (native: false)");
+    }
+    if (plan.nsatisfied) {
+        j->h->log(j->st, S2N_LOG_INFO, "already satisfied by the system site-packages:");
+        for (size_t i = 0; i < plan.nsatisfied; i++)
+            j->h->log(j->st, S2N_LOG_INFO, "  %s", plan.satisfied[i]);
     }
     if (plan_rc == S2N_PLAN_ERROR) {
         j->h->log(j->st, S2N_LOG_ERROR, "%s", msg);
@@ -390,6 +396,16 @@ static int install_all(venv_job *j, const char *tmp)
     s2n_native_plan_free(&plan);
     if (rc == 0 && j->install_project && !project_native)
         rc = pip_then_fix(j, tmp, 1);
+    return rc;
+}
+
+static int install_all(venv_job *j, const char *tmp)
+{
+    s2n_sitedists site = {0};
+    if (j->ssp)
+        s2n_sitedists_scan(&site, j->py.site, j->py.nsite);
+    int rc = install_with(j, tmp, j->ssp ? &site : NULL);
+    s2n_sitedists_free(&site);
     return rc;
 }
 
@@ -502,6 +518,14 @@ static void compute_key(venv_job *j, char out[65])
     snprintf(buf, sizeof buf, "%d%d%d%d%d%d", j->ssp, j->no_index, j->install_project,
              j->build_isolation, j->native, j->compile);
     kb_add(&k, "flags", buf);
+    /* What the system site-packages provide can change under us (apt):
+     * adding or removing a distribution changes its folder's mtime. */
+    for (size_t i = 0; j->ssp && i < j->py.nsite; i++)
+        if (stat(j->py.site[i], &st) == 0) {
+            snprintf(buf, sizeof buf, "%lld.%09ld", (long long)st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec);
+            kb_add(&k, j->py.site[i], buf);
+        }
     kb_add(&k, "prompt", j->h->opt_string(j->st, "prompt"));
     kb_add(&k, "index_url", j->index_url);
     for (size_t i = 0; i < j->nextra_index; i++)
