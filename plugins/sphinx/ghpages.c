@@ -104,27 +104,6 @@ static const char *blob_of(git *g, const char *content, const char *scratch)
     return sha;
 }
 
-/* A remote given as a URL may carry credentials
- * (https://user:token@host/...): mask them before git can print them. */
-static void mask_url_credentials(s2n_stage *st, const s2n_host *h, const char *remote)
-{
-    const char *scheme = strstr(remote, "://");
-    if (!scheme)
-        return;
-    const char *auth = scheme + 3;
-    const char *end = auth + strcspn(auth, "/?#");
-    const char *at = NULL;
-    for (const char *p = auth; p < end; p++)
-        if (*p == '@')
-            at = p;
-    if (!at || at == auth)
-        return;
-    const char *colon = memchr(auth, ':', (size_t)(at - auth));
-    const char *secret = colon ? colon + 1 : auth; /* the token, or a bare user:token */
-    if (at > secret)
-        h->add_secret(st, h->str_printf(st, "%.*s", (int)(at - secret), secret));
-}
-
 static char *percent_decode(s2n_stage *st, const s2n_host *h, const char *s, size_t n)
 {
     char *out = h->alloc(st, n + 1), *o = out;
@@ -151,8 +130,9 @@ static char *percent_decode(s2n_stage *st, const s2n_host *h, const char *s, siz
  * reach git's command line, which every user can read in /proc.  git
  * gets the URL without them, and a credential helper given through the
  * environment (GIT_CONFIG_COUNT, git 2.31) answers from the environment,
- * for that host only: a redirect elsewhere gets nothing.  Returns the
- * URL to put on the command line. */
+ * for that host only: a redirect elsewhere gets nothing.  The token is
+ * masked too, in case git prints it.  Returns the URL for the command
+ * line. */
 static const char *split_url_credentials(git *g, const char *remote)
 {
     const char *scheme = strstr(remote, "://");
@@ -171,6 +151,10 @@ static const char *split_url_credentials(git *g, const char *remote)
     const char *colon = memchr(auth, ':', (size_t)(at - auth));
     const char *user = percent_decode(st, h, auth, (size_t)((colon ? colon : at) - auth));
     const char *pass = colon ? percent_decode(st, h, colon + 1, (size_t)(at - colon - 1)) : "";
+    /* the token: the password, or a bare user that is one */
+    const char *token = colon ? colon + 1 : auth;
+    h->add_secret(st, h->str_printf(st, "%.*s", (int)(at - token), token));
+    h->add_secret(st, colon ? pass : user);
     const char *host = h->str_printf(st, "%.*s", (int)(end - at - 1), at + 1);
     /* Config from the environment comes after the user's: keep theirs. */
     const char *cnt = h->getenv(st, "GIT_CONFIG_COUNT");
@@ -203,7 +187,6 @@ static const char *split_url_credentials(git *g, const char *remote)
 int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o_in)
 {
     git g = {.st = st, .h = h};
-    mask_url_credentials(st, h, o_in->remote);
     ghpages_opts copy = *o_in;
     const ghpages_opts *o = &copy;
     copy.remote = split_url_credentials(&g, o_in->remote);

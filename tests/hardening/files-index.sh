@@ -36,9 +36,7 @@ for leave in 0 4096 8192 12288 16384; do
     expect_rc "publishing with $leave bytes free fails" 1 "$S2N" run
     contains "the error says why" "$OUT" "No space left on device"
     contains "the error names the index" "$OUT" "$IDX"
-    after=$(manifest "$IDX")
-    if [ "$before" = "$after" ]; then ok "the index is byte-for-byte unchanged"
-    else not_ok "the index changed" "$(printf '%s\n' "$before" > "$TMP/b"; printf '%s\n' "$after" | diff "$TMP/b" -)"; fi
+    same_tree "the index is byte-for-byte unchanged" "$before" "$(manifest "$IDX")"
     printf '%s\n' "$OUT" | grep -m1 'No space' | sed 's/^/# /'
     unfill "$TMP/ifs"
 done
@@ -48,8 +46,7 @@ read_only "$TMP/ifs"
 expect_rc "publishing into a read-only index fails" 1 "$S2N" run
 contains "the error says why" "$OUT" "Read-only file system"
 contains "the error names the index" "$OUT" "$IDX"
-after=$(manifest "$IDX")
-check "the index is unchanged" test "$after" = "$before"
+same_tree "the index is unchanged" "$before" "$(manifest "$IDX")"
 umount "$TMP/ifs"
 expect_rc "publishing with room" 0 "$S2N" run
 check "pip installs the new one" pip_sees beta==1.0

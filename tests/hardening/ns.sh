@@ -65,4 +65,10 @@ manifest() {
         && find . -type f ! -name .lock ! -name '.fill*' -exec sha256sum {} + | LC_ALL=C sort)
 }
 
+# same_tree NAME BEFORE AFTER: two manifests are equal (else the diff)
+same_tree() {
+    if [ "$2" = "$3" ]; then ok "$1"
+    else not_ok "$1: it changed" "$(printf '%s\n' "$2" > "$TMP/.before"; printf '%s\n' "$3" | diff "$TMP/.before" -)"; fi
+}
+
 small_fs "$TMP/probe" 1m 2>/dev/null || not_run "cannot mount a tmpfs (needs CAP_SYS_ADMIN)"
