@@ -55,6 +55,15 @@ latest_is "after a full disk" "$first"
 check "the older record is unchanged" test "$(cat "$S/runs/$first/record.json")" = "$rec_before"
 same_tree "the cache is unchanged" "$cache_before" "$(manifest "$S/cache")"
 state_sound "full disk"
+# a failing stage stays a failure when nothing can be recorded
+cat > s2nbuild.yml <<'YML'
+version: 1
+stages:
+  - { name: broken, type: command, with: { run: "exit 3" } }
+YML
+expect_rc "a failing stage on a full state disk still fails the run" 1 "$S2N" run
+contains "the summary says the stage failed" "$OUT" "broken           failed"
+latest_is "after a failing run on a full disk" "$first"
 unfill "$S"
 
 # (c) read-only cache: the run goes on and says why nothing was cached.
