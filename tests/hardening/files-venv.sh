@@ -63,4 +63,22 @@ unfill "$TMP/vfs"
 # With room again the same pipeline builds the new environment.
 expect_rc "rebuild with room" 0 "$S2N" run
 check "beta imports in the new environment" "$TMP/vfs/env/bin/python" -c 'import alpha, beta'
+
+# The state disk full (.s2nbuild: the wheel cache, interpreter facts):
+# a clear error, no temporary file or half-unpacked wheel kept to be
+# trusted later, and a good environment once there is room.
+mkdir -p "$TMP/ws2" && cd "$TMP/ws2" || exit 1
+small_fs "$TMP/ws2/.s2nbuild" 2m || { not_ok "mounting a tmpfs"; finish; }
+sed "s|path: .*|path: $TMP/env2|; s|native: .*|native: true|" "$TMP/ws/s2nbuild.yml" > s2nbuild.yml
+for leave in 0 8192 32768; do
+    fill .s2nbuild $leave
+    expect_rc "environment with a full state disk ($leave bytes free) fails" 1 "$S2N" run --no-cache
+    contains "the error says why" "$OUT" "No space left on device"
+    contains "the error names the path" "$OUT" "$TMP/ws2/.s2nbuild/"
+    unfill .s2nbuild
+    tmps=$(find .s2nbuild/cache -name '*tmp*' | head -3)
+    check "nothing temporary left in the cache${tmps:+: $tmps}" test -z "$tmps"
+done
+expect_rc "with room again" 0 "$S2N" run --no-cache
+check "the environment is whole" "$TMP/env2/bin/python" -c 'import alpha, beta'
 finish
