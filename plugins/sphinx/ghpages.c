@@ -135,9 +135,11 @@ static char *percent_decode(s2n_stage *st, const s2n_host *h, const char *s, siz
  * line. */
 static const char *split_url_credentials(git *g, const char *remote)
 {
-    const char *scheme = strstr(remote, "://");
-    if (!scheme)
+    /* only HTTP(S) carries tokens: ssh://git@host names a login, which
+     * must stay in the URL (and is no secret) */
+    if (strncmp(remote, "https://", 8) != 0 && strncmp(remote, "http://", 7) != 0)
         return remote;
+    const char *scheme = strstr(remote, "://");
     const char *auth = scheme + 3;
     const char *end = auth + strcspn(auth, "/?#");
     const char *at = NULL;
