@@ -47,28 +47,6 @@ static char *urlencode(const char *s)
     return sb_steal(&b);
 }
 
-static void add_forms(mask *m, const char *secret);
-
-void mask_add(mask *m, const char *secret)
-{
-    if (!secret || strlen(secret) < MIN_SECRET)
-        return;
-    add_forms(m, secret);
-    /* Output is masked line by line: a secret of several lines (a PEM
-     * key) is masked by each of its lines, as GitHub Actions does. */
-    if (!strchr(secret, '\n'))
-        return;
-    char *copy = xstrdup(secret);
-    for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
-        size_t n = strlen(line);
-        if (n && line[n - 1] == '\r')
-            line[--n] = '\0';
-        if (n >= MIN_SECRET)
-            add_forms(m, line);
-    }
-    free(copy);
-}
-
 static void add_forms(mask *m, const char *secret)
 {
     add_form(m, secret);
@@ -94,36 +72,30 @@ static void add_forms(mask *m, const char *secret)
     free(u);
 }
 
+void mask_add(mask *m, const char *secret)
+{
+    if (!secret || strlen(secret) < MIN_SECRET)
+        return;
+    add_forms(m, secret);
+    /* Output is masked line by line: a secret of several lines (a PEM
+     * key) is masked by each of its lines, as GitHub Actions does. */
+    if (!strchr(secret, '\n'))
+        return;
+    char *copy = xstrdup(secret);
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t n = strlen(line);
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n >= MIN_SECRET)
+            add_forms(m, line);
+    }
+    free(copy);
+}
+
 size_t mask_count(const mask *m)
 {
     return m ? m->forms.n : 0;
-}
-
-char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
-{
-    strbuf out = {0};
-    size_t i = 0;
-    while (i < len) {
-        size_t best = 0;
-        if (m)
-            for (size_t k = 0; k < m->forms.n; k++) {
-                if (m->forms.v[k][0] != buf[i])
-                    continue;
-                size_t fl = strlen(m->forms.v[k]);
-                if (fl > best && fl <= len - i && memcmp(buf + i, m->forms.v[k], fl) == 0)
-                    best = fl;
-            }
-        if (best) {
-            sb_puts(&out, "***");
-            i += best;
-        } else {
-            sb_add(&out, buf + i, 1);
-            i++;
-        }
-    }
-    if (outlen)
-        *outlen = out.len;
-    return sb_steal(&out);
 }
 
 /* Length of the longest form matching at buf[i] (0: none); *partial set
@@ -145,6 +117,26 @@ static size_t match_at(const mask *m, const char *buf, size_t len, size_t i, int
         }
     }
     return best;
+}
+
+char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
+{
+    strbuf out = {0};
+    size_t i = 0;
+    while (i < len) {
+        int partial;
+        size_t best = match_at(m, buf, len, i, &partial);
+        if (best) {
+            sb_puts(&out, "***");
+            i += best;
+        } else {
+            sb_add(&out, buf + i, 1);
+            i++;
+        }
+    }
+    if (outlen)
+        *outlen = out.len;
+    return sb_steal(&out);
 }
 
 size_t mask_safe_cut(const mask *m, const char *buf, size_t len, size_t limit)
