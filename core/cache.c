@@ -315,6 +315,10 @@ char *cache_key(run *r, stage_run *sr, char **why_not)
           (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, s->plugin->desc->version,
           s->plugin->desc->abi_major, s->plugin->desc->abi_minor);
     h_fmt(&h, "stage %s %s %s", s->type, s->name, s->workdir);
+    /* a limit can make a stage fail (or a tool behave differently) */
+    for (int k = 0; k < LIMIT_COUNT; k++)
+        if (s->limits.set & (1u << k))
+            h_fmt(&h, "limit %s %llu", limit_names[k], s->limits.value[k]);
     lookup_ctx lc = {r, s};
     s2n_value *opts = value_copy(s->opts ? s->opts : s->with);
     s2n_value *penv = value_copy(r->p->env), *senv = value_copy(s->env);

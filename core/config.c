@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 static const char *const top_keys[] = {"version", "workdir", "env", "plugin_path",
-                                       "stages", "secrets", "profiles", "name"};
+                                       "stages", "secrets", "profiles", "name", "limits"};
 static const char *const stage_keys[] = {"name", "type", "with", "needs", "env",
                                          "timeout", "retries", "workdir", "when",
-                                         "inputs", "cache"};
+                                         "inputs", "cache", "limits"};
 
 static void unknown_key(diag *d, s2n_value *keynode, const char *what,
                         const char *const *known, size_t n)
@@ -132,6 +132,7 @@ static void load_stage(pipeline *p, stage_def *s, s2n_value *node, diag *d)
         diag_error(d, w, "workdir: expected a path");
     s->workdir = w && w->kind == S2N_KIND_STRING ? path_join(p->workdir, w->str)
                                                  : xstrdup(p->workdir);
+    limits_parse(d, value_get(node, "limits"), &p->limits, &s->limits);
 }
 
 static char *abs_dir_of(const char *file)
@@ -198,6 +199,7 @@ int pipeline_parse(pipeline *p, const char *file, const char *buf, size_t len, d
         diag_error(d, wd, "workdir: %s does not exist", p->workdir);
     p->env = value_get(root, "env");
     check_env_map(d, p->env, "env");
+    limits_parse(d, value_get(root, "limits"), NULL, &p->limits);
     strvec pp = {0};
     string_list(d, value_get(root, "plugin_path"), "plugin_path", &pp);
     for (size_t i = 0; i < pp.n; i++)

@@ -526,9 +526,17 @@ static int h_spawn(s2n_stage *st, const s2n_spawn *spec, char **out, size_t *out
             *out_len = b.len;
     }
     sb_free(&b);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                                 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    /* A limit's signal, on the process itself or (exit 128+N) on the
+     * command a shell ran for it: say which limit it was. */
+    char *limit = st->def && rc > 128 ? limits_explain_signal(&st->def->limits, rc - 128) : NULL;
+    if (limit)
+        h_log(st, S2N_LOG_ERROR, "%s: %s %d: stopped by %s", spec->argv[0],
+              WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? rc - 128 : rc,
+              limit);
+    free(limit);
+    return rc;
 }
 
 /* -------------------------------------------------------------- memory */

@@ -4,6 +4,7 @@
 #define S2N_CORE_PIPELINE_H
 
 #include "core/diag.h"
+#include "core/limits.h"
 #include "core/util.h"
 #include "core/value.h"
 
@@ -20,6 +21,7 @@ typedef struct stage_def {
     s2n_value *when;      /* MAP or NULL                                */
     double timeout;       /* seconds, 0 = none                          */
     int retries;
+    stage_limits limits;  /* the pipeline's, overridden key by key      */
     char *workdir;        /* absolute                                   */
     const struct plugin *plugin;
     size_t index;         /* position in the pipeline                   */
@@ -34,6 +36,7 @@ typedef struct pipeline {
     s2n_value *env;       /* MAP or NULL                                */
     strvec plugin_path;
     strvec secrets;       /* names of env vars whose values are masked   */
+    stage_limits limits;  /* `limits:` for every stage                  */
     stage_def *stages;
     size_t nstages;
     size_t *order;        /* topological order (indices)                */

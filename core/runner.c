@@ -249,6 +249,11 @@ static int start_stage(run *r, stage_run *sr)
         fcntl(cfd, F_SETFD, FD_CLOEXEC); /* not for the plugin's processes */
         close_inherited();
         setvbuf(stdout, NULL, _IOLBF, 0);
+        char lerr[256];
+        if (limits_apply(&sr->def->limits, lerr, sizeof lerr) != 0) {
+            fprintf(stderr, "%s\n", lerr);
+            _exit(125);
+        }
         host_child_main(r, sr, cfd);
     }
     setpgid(pid, pid); /* also here: no race with an early kill */
@@ -335,9 +340,14 @@ static void finish_stage(run *r, stage_run *sr, int status)
     } else if (WIFSIGNALED(status)) {
         sr->outcome = OUT_CRASHED;
         free(sr->message);
-        sr->message = xasprintf("crashed: signal %d (%s)%s", WTERMSIG(status),
-                                strsignal(WTERMSIG(status)),
-                                WCOREDUMP(status) ? ", core dumped" : "");
+        char *limit = limits_explain_signal(&sr->def->limits, WTERMSIG(status));
+        if (limit)
+            sr->message = xasprintf("stopped by %s", limit);
+        else
+            sr->message = xasprintf("crashed: signal %d (%s)%s", WTERMSIG(status),
+                                    strsignal(WTERMSIG(status)),
+                                    WCOREDUMP(status) ? ", core dumped" : "");
+        free(limit);
     } else if (!returned) {
         sr->outcome = OUT_EXITED;
         free(sr->message);

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "core/schema.h"
+#include "core/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,19 @@ json_t *schema_stage_json(const s2n_plugin *desc)
     return j;
 }
 
+/* `limits:` — sizes as strings ("512M") or bytes, cpu as seconds. */
+static json_t *limits_schema(void)
+{
+    json_t *props = json_object();
+    for (int k = 0; k < LIMIT_COUNT; k++)
+        json_object_set_new(props, limit_names[k],
+                            k == LIMIT_OPEN_FILES || k == LIMIT_PROCESSES
+                                ? json_pack("{s:s, s:i}", "type", "integer", "minimum", 1)
+                                : json_pack("{s:[s,s]}", "type", "string", "number"));
+    return json_pack("{s:s, s:b, s:o}", "type", "object", "additionalProperties", 0,
+                     "properties", props);
+}
+
 json_t *schema_pipeline_json(const s2n_plugin *const *descs, size_t n)
 {
     json_t *variants = json_array();
@@ -277,6 +291,12 @@ json_t *schema_pipeline_json(const s2n_plugin *const *descs, size_t n)
         "name", "type", "string", "type", "enum", types, "with", "type", "object", "needs",
         str_list, "env", env, "timeout", "type", "string", "number", "retries", "type", "integer",
         "string", "workdir", "type", "string", "when", "type", "object", "allOf", variants);
+    /* keys added after the first schema: set one by one */
+    json_t *sprops = json_object_get(stage, "properties");
+    json_object_set(sprops, "inputs", str_list);
+    json_object_set_new(sprops, "cache", json_pack("{s:s}", "type", "boolean"));
+    json_t *limits = limits_schema();
+    json_object_set(sprops, "limits", limits);
     json_t *j = json_pack(
         "{s:s, s:s, s:i, s:s, s:[s,s], s:b, s:{s:{s:[i]}, s:{s:s}, s:O, s:o, s:O, s:{s:s, s:o}, "
         "s:{s:s}, s:{s:s}}}",
@@ -285,6 +305,7 @@ json_t *schema_pipeline_json(const s2n_plugin *const *descs, size_t n)
         "additionalProperties", 0, "properties", "version", "enum", 1, "workdir", "type", "string",
         "env", env, "plugin_path", str_list, "secrets", str_list, "stages", "type", "array",
         "items", stage, "profiles", "type", "object", "name", "type", "string");
+    json_object_set_new(json_object_get(j, "properties"), "limits", limits);
     json_decref(env);
     json_decref(str_list);
     return j;

@@ -167,6 +167,21 @@ static char *jstr(json_t *o, const char *key)
     return s ? strdup(s) : NULL;
 }
 
+/* An array of strings (none when absent), NULL-terminated: 0 or -1. */
+static int jstrv(json_t *arr, char ***out, size_t *n)
+{
+    *n = json_array_size(arr);
+    *out = calloc(*n + 1, sizeof **out);
+    if (!*out)
+        return -1;
+    for (size_t i = 0; i < *n; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        if (!s || !((*out)[i] = strdup(s)))
+            return -1;
+    }
+    return 0;
+}
+
 /* Fill `out` from the facts object; 0 when every field is present. */
 static int from_json(json_t *j, s2n_pyinfo *out)
 {
@@ -182,29 +197,12 @@ static int from_json(json_t *j, s2n_pyinfo *out)
     if (!out->version || !out->xy || !out->purelib || !out->platlib || !out->include
         || !out->cache_tag || !json_is_array(tags) || !json_is_object(mk))
         return -1;
-    out->ntags = json_array_size(tags);
-    out->tags = calloc(out->ntags + 1, sizeof *out->tags);
-    if (!out->tags)
+    if (jstrv(tags, &out->tags, &out->ntags) != 0)
         return -1;
-    for (size_t i = 0; i < out->ntags; i++) {
-        const char *t = json_string_value(json_array_get(tags, i));
-        if (!t || !(out->tags[i] = strdup(t)))
-            return -1;
-    }
     for (int i = 0; i < S2N_MK_COUNT; i++)
         if (!(out->markers[i] = jstr(mk, s2n_marker_names[i])))
             return -1;
-    json_t *site = json_object_get(j, "site");
-    out->nsite = json_array_size(site);
-    out->site = calloc(out->nsite + 1, sizeof *out->site);
-    if (!out->site)
-        return -1;
-    for (size_t i = 0; i < out->nsite; i++) {
-        const char *d = json_string_value(json_array_get(site, i));
-        if (!d || !(out->site[i] = strdup(d)))
-            return -1;
-    }
-    return 0;
+    return jstrv(json_object_get(j, "site"), &out->site, &out->nsite);
 }
 
 static void cache_file_name(const char *cache_dir, const char *realpath, char *buf, size_t cap)

@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -225,11 +226,12 @@ static int mkdirs_walk(char *path)
 
 /* The parent folders of `path`.  Members come grouped by folder (a
  * package and its __pycache__), so the last few folders made are
- * remembered and most calls cost nothing. */
+ * remembered and most calls cost nothing.  Per thread: wheels are
+ * installed by several threads at once. */
 static int mkdirs_for(char *path)
 {
-    static char last[4][PATH_MAX];
-    static unsigned next;
+    static _Thread_local char last[4][PATH_MAX];
+    static _Thread_local unsigned next;
     char *slash = strrchr(path, '/');
     if (!slash)
         return 0;
@@ -248,14 +250,25 @@ static int mkdirs_for(char *path)
     return rc;
 }
 
+/* umask() can only be read by changing it, which must not happen while
+ * other threads create files: read once, before any. */
+static mode_t umask_value;
+static void read_umask(void)
+{
+    umask_value = umask(022);
+    umask(umask_value);
+}
+
 static mode_t current_umask(void)
 {
-    static mode_t m = (mode_t)-1;
-    if (m == (mode_t)-1) {
-        m = umask(022);
-        umask(m);
-    }
-    return m;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_umask);
+    return umask_value;
+}
+
+void s2n_wheel_install_init(void)
+{
+    (void)current_umask();
 }
 
 /* sha256=<b64url> and the size, as pip's rehash() spells them. */
@@ -800,6 +813,8 @@ int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_in
     ins->lib_dir = strdup(buf);
     snprintf(buf, sizeof buf, "%s/%s/%s", t->root, c.lib_rel, w->distinfo);
     ins->distinfo_dir = strdup(buf);
+    ins->root = strdup(t->root);
+    ins->final_root = strdup(t->final_root ? t->final_root : t->root);
 
     c.nold = parse_record(w->record, &c.old);
     qsort(c.old, c.nold, sizeof *c.old, cmp_oldrow);
@@ -880,16 +895,42 @@ bad:
 /* ------------------------------------------------------------------ */
 /* Byte-compiling and the final RECORD                                 */
 
+/* What pip's compileall.compile_file(force=True, quiet=True) does per
+ * file — py_compile.compile() with the default invalidation mode, errors
+ * skipped — without importing compileall, and split over one forked
+ * worker per CPU (up to 4): a compile is CPU plus one new file each. */
 static const char compile_script[] =
-    "import compileall, contextlib, importlib.util, io, sys, warnings\n"
-    "out = []\n"
-    "with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():\n"
-    "    warnings.filterwarnings('ignore')\n"
-    "    for line in open(sys.argv[1], encoding='utf-8').read().splitlines():\n"
-    "        i, p = line.split('\\t', 1)\n"
-    "        if compileall.compile_file(p, force=True, quiet=True):\n"
-    "            out.append(i + '\\t' + importlib.util.cache_from_source(p))\n"
-    "sys.stdout.write('\\n'.join(out) + '\\n')\n";
+    "import os, sys, warnings, py_compile\n"
+    "from importlib.util import cache_from_source\n"
+    "warnings.filterwarnings('ignore')\n"
+    "items = [l.split('\\t', 2) for l in open(sys.argv[1], encoding='utf-8').read().splitlines()]\n"
+    "def run(part):\n"
+    "    out = []\n"
+    "    for i, p, d in part:\n"
+    "        try:\n"
+    "            py_compile.compile(p, dfile=d, doraise=True)\n"
+    "        except Exception:\n"
+    "            continue\n"
+    "        out.append(i + '\\t' + cache_from_source(p) + '\\n')\n"
+    "    return ''.join(out)\n"
+    "n = min(len(os.sched_getaffinity(0)), 4) if len(items) >= 24 else 1\n"
+    "kids = []\n"
+    "for k in range(1, n):\n"
+    "    r, w = os.pipe()\n"
+    "    pid = os.fork()\n"
+    "    if pid == 0:\n"
+    "        os.close(r)\n"
+    "        with os.fdopen(w, 'w', encoding='utf-8') as f:\n"
+    "            f.write(run(items[k::n]))\n"
+    "        os._exit(0)\n"
+    "    os.close(w)\n"
+    "    kids.append((pid, r))\n"
+    "out = [run(items[0::n])]\n"
+    "for pid, r in kids:\n"
+    "    with os.fdopen(r, encoding='utf-8') as f:\n"
+    "        out.append(f.read())\n"
+    "    os.waitpid(pid, 0)\n"
+    "sys.stdout.write(''.join(out))\n";
 
 int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const char *tmpdir,
                       const s2n_runner *runner, char *err, size_t errcap)
@@ -902,9 +943,17 @@ int s2n_wheel_compile(s2n_installed *ins, size_t n, const char *python, const ch
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < ins[i].npy; k++) {
-            if (strchr(ins[i].pyfiles[k], '\n'))
+            if (strpbrk(ins[i].pyfiles[k], "\n\t"))
                 continue;
-            fprintf(f, "%zu.%zu\t%s\n", i, k, ins[i].pyfiles[k]);
+            /* The pyc names the file where it will live, as pip's does
+             * (compiled in place): tracebacks of a module loaded without
+             * its source name the environment, not its build folder. */
+            const char *py = ins[i].pyfiles[k];
+            size_t rl = ins[i].root ? strlen(ins[i].root) : 0;
+            if (rl && strncmp(py, ins[i].root, rl) == 0 && py[rl] == '/')
+                fprintf(f, "%zu.%zu\t%s\t%s%s\n", i, k, py, ins[i].final_root, py + rl);
+            else
+                fprintf(f, "%zu.%zu\t%s\t%s\n", i, k, py, py);
             total++;
         }
     if (fclose(f) != 0) {
@@ -1026,5 +1075,7 @@ void s2n_installed_free(s2n_installed *ins)
     s2n_strv_free(ins->pyfiles, ins->npy);
     free(ins->lib_dir);
     free(ins->distinfo_dir);
+    free(ins->root);
+    free(ins->final_root);
     memset(ins, 0, sizeof *ins);
 }

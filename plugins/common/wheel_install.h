@@ -69,10 +69,15 @@ typedef struct s2n_installed {
     char **pyfiles;     /* absolute .py files to byte-compile */
     char **pycache;     /* per pyfile: its source in the cache, or NULL */
     size_t npy;
+    char *root, *final_root; /* of the target: pyc files name the final path */
 } s2n_installed;
 
+/* Call once before installing from several threads at once. */
+void s2n_wheel_install_init(void);
+
 /* Unpack and generate; the RECORD is written by s2n_installed_finish()
- * once the byte-compiled files are known. */
+ * once the byte-compiled files are known.  Safe to call from several
+ * threads for different wheels of the same target. */
 int s2n_wheel_install(const s2n_wheel_info *w, const s2n_wheel_target *t, s2n_installed *out,
                       char *err, size_t errcap);
 /* Byte-compile the .py files of n installs with one interpreter process

@@ -11,10 +11,12 @@
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/venv_pep508.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int say(char *msg, size_t cap, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int say(char *msg, size_t cap, int rc, const char *fmt, ...)
@@ -521,6 +523,58 @@ void s2n_native_plan_free(s2n_native_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Wheels are installed by one thread per CPU: most of an install is the
+ * kernel creating files, and that scales with threads. */
+typedef struct install_pool {
+    const s2n_native_plan *p;
+    const s2n_wheel_target *t;
+    s2n_installed *ins;
+    pthread_mutex_t lock;
+    size_t next;   /* the next item to take */
+    int failed;    /* stop taking items     */
+    char err[1024]; /* the first error       */
+} install_pool;
+
+static void *install_worker(void *arg)
+{
+    install_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->failed ? pool->p->n : pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->p->n)
+            return NULL;
+        s2n_wheel_target ti = *pool->t;
+        ti.direct_url = pool->p->items[i].direct_url;
+        char err[1024];
+        if (s2n_wheel_install(&pool->p->items[i].info, &ti, &pool->ins[i], err, sizeof err) != 0) {
+            pthread_mutex_lock(&pool->lock);
+            if (!pool->failed)
+                snprintf(pool->err, sizeof pool->err, "%s", err);
+            pool->failed = 1;
+            pthread_mutex_unlock(&pool->lock);
+        }
+    }
+}
+
+static int install_parallel(install_pool *pool)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cpus > 1 ? (size_t)(cpus < 4 ? cpus : 4) : 1;
+    if (nthreads > pool->p->n)
+        nthreads = pool->p->n;
+    s2n_wheel_install_init();
+    pthread_t tid[4];
+    size_t started = 0;
+    for (size_t k = 1; k < nthreads; k++)
+        if (pthread_create(&tid[started], NULL, install_worker, pool) == 0)
+            started++;
+    install_worker(pool); /* this thread works too */
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    return pool->failed ? -1 : 0;
+}
+
 int s2n_native_install(const s2n_native_plan *p, const s2n_wheel_target *t, const s2n_pyinfo *py,
                        int compile, const char *tmpdir, const s2n_runner *runner, char *err,
                        size_t errcap)
@@ -528,13 +582,11 @@ int s2n_native_install(const s2n_native_plan *p, const s2n_wheel_target *t, cons
     s2n_installed *ins = calloc(p->n ? p->n : 1, sizeof *ins);
     if (!ins)
         return say(err, errcap, -1, "out of memory");
-    int rc = 0;
-    size_t done = 0;
-    for (; done < p->n && rc == 0; done++) {
-        s2n_wheel_target ti = *t;
-        ti.direct_url = p->items[done].direct_url;
-        rc = s2n_wheel_install(&p->items[done].info, &ti, &ins[done], err, errcap);
-    }
+    install_pool pool = {.p = p, .t = t, .ins = ins, .lock = PTHREAD_MUTEX_INITIALIZER};
+    int rc = install_parallel(&pool);
+    size_t done = p->n; /* every slot is set up or zeroed: all can be freed */
+    if (rc != 0)
+        snprintf(err, errcap, "%s", pool.err);
     if (rc == 0 && compile)
         rc = s2n_wheel_compile(ins, p->n, py->path, tmpdir, runner, err, errcap);
     for (size_t i = 0; rc == 0 && i < p->n; i++)

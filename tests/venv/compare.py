@@ -1,16 +1,20 @@
 """Differential check: two environments with the same wheels, one installed
 by pip and one natively, must hold the same files and metadata.
 
-usage: compare.py PIP_VENV NATIVE_VENV
+usage: compare.py [--pyc] PIP_VENV NATIVE_VENV
 Paths of the environments themselves are replaced by @VENV@ before
 comparing; INSTALLER, REQUESTED and direct_url.json are allowed to differ,
-and .pyc files are compared by name only (they embed source mtimes).
+and .pyc files are compared by name only (they embed source mtimes), or
+with --pyc byte for byte but for the source mtime field (header bytes
+8-11): same flags, size and code, file names included.
 Prints the differences; exits 1 when there are any.
 """
 import csv
 import io
+import marshal
 import os
 import sys
+import types
 
 SKIP_NAMES = {"INSTALLER", "REQUESTED", "direct_url.json"}
 # The venv scaffolding is compared by the venv tests, not here.
@@ -47,8 +51,21 @@ def record_rows(path, root):
     return text, rows
 
 
+def filenames(code):
+    """co_filename of a code object and of every code object inside it."""
+    out = [code.co_filename]
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            out += filenames(c)
+    return out
+
+
 def main():
-    a_root, b_root = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    pyc = args[0] == "--pyc"
+    if pyc:
+        args = args[1:]
+    a_root, b_root = args[0], args[1]
     a, b = files(a_root), files(b_root)
     problems = []
     for rel in sorted(set(a) | set(b)):
@@ -56,6 +73,19 @@ def main():
             problems.append("only in %s: %s" % ("pip" if rel in a else "native", rel))
             continue
         name = os.path.basename(rel)
+        if rel.endswith(".pyc") and pyc:
+            da, db = open(a[rel], "rb").read(), open(b[rel], "rb").read()
+            if da[:8] + da[12:16] != db[:8] + db[12:16]:
+                problems.append("pyc header differs: %s" % rel)
+            ca, cb = marshal.loads(da[16:]), marshal.loads(db[16:])
+            # code == code ignores file names: those are compared apart
+            if ca != cb:
+                problems.append("pyc code differs: %s" % rel)
+            fa = [f.replace(a_root, "@VENV@") for f in filenames(ca)]
+            fb = [f.replace(b_root, "@VENV@") for f in filenames(cb)]
+            if fa != fb:
+                problems.append("pyc file names differ: %s pip=%s native=%s" % (rel, fa[0], fb[0]))
+            continue
         if name in SKIP_NAMES or rel.endswith(".pyc"):
             continue
         if name == "RECORD":
