@@ -4,6 +4,11 @@
 # handles a credential runs under strace, which logs every execve with its
 # full argv; the secret must appear there in no form: raw, URL-encoded,
 # base64, or base64 inside an HTTP Basic "user:secret".
+# scratch on a tmpfs when there is one (new inodes on a disk are slow)
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    TMPDIR=/dev/shm
+    export TMPDIR
+fi
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/venv/wheels.sh"
 if ! command -v strace >/dev/null 2>&1; then
@@ -145,6 +150,7 @@ cd "$TMP"
 mkdir -p srv && git init -q --bare srv/site.git
 "$PYTHON3" "$top_srcdir/tests/hardening/githttp.py" "$TMP/srv" "$U" "$SECRET" > srv/port &
 SRV=$!
+trap 'kill "$SRV" 2>/dev/null; rm -rf "$TMP"' EXIT
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -s srv/port ] && break; sleep 0.2; done
 PORT=$(cat srv/port)
 cp -R "$top_srcdir/tests/sphinx/fixture" docs && chmod -R u+w docs && cd docs
