@@ -632,7 +632,6 @@ static int restore(run *r, stage_run *sr, json_t *e, const char *key)
         sr->log_path = xasprintf("%s/%s.log", r->dir, sr->def->name);
         sr->dir = xasprintf("%s/%s", r->dir, sr->def->name);
     }
-    mkdir_p(sr->dir, 0755);
     clear_results(sr);
     json_t *arts = json_object_get(e, "artifacts"), *a;
     size_t i;

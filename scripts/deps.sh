@@ -14,6 +14,7 @@ PACKAGES=(
   python3 python3-venv python3-pip python3-pytest python3-pytest-cov python3-build twine python3-sphinx
   python3-setuptools python3-wheel flit python3-hatchling python3-poetry-core
   nodejs chromium groovy
+  fish tcsh csh strace   # real shells for the activate scripts; strace for the argv audit
 )
 
 missing=()

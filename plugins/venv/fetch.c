@@ -35,7 +35,6 @@ static void common_opts(CURL *c, const char *url)
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "s2nbuild-venv/1");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    /* PEP 503 pages are HTML; PEP 691 JSON is not asked for. */
 }
 
 typedef struct membuf {
@@ -60,8 +59,8 @@ static size_t to_mem(char *p, size_t size, size_t n, void *ud)
     return add;
 }
 
-int s2n_fetch_text(const char *url, char **body, size_t *len, char **final_url, char *err,
-                   size_t errcap)
+int s2n_fetch_text(const char *url, const char *accept, char **body, size_t *len,
+                   char **final_url, char **content_type, char *err, size_t errcap)
 {
     curl_once();
     CURL *c = curl_easy_init();
@@ -71,7 +70,16 @@ int s2n_fetch_text(const char *url, char **body, size_t *len, char **final_url, 
     }
     membuf b = {0};
     char cerr[CURL_ERROR_SIZE] = "";
+    struct curl_slist *hdrs = NULL;
+    if (accept) {
+        char *h = NULL;
+        if (asprintf(&h, "Accept: %s", accept) >= 0) {
+            hdrs = curl_slist_append(NULL, h);
+            free(h);
+        }
+    }
     common_opts(c, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, to_mem);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
@@ -87,15 +95,19 @@ int s2n_fetch_text(const char *url, char **body, size_t *len, char **final_url, 
             snprintf(err, errcap, "%s: HTTP %ld", url, status);
         free(b.s);
     } else {
-        char *eff = NULL;
+        char *eff = NULL, *ct = NULL;
         curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff);
+        curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
         if (final_url)
             *final_url = strdup(eff ? eff : url);
+        if (content_type)
+            *content_type = ct ? strdup(ct) : NULL;
         *body = b.s ? b.s : strdup("");
         if (len)
             *len = b.len;
     }
     curl_easy_cleanup(c);
+    curl_slist_free_all(hdrs);
     return ok ? 0 : -1;
 }
 

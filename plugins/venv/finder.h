@@ -1,8 +1,8 @@
 /*
  * Where distribution files come from: find-links folders (and HTML pages),
- * PEP 503 simple indexes over file://.  Remote sources (http/https) are
- * only noted: the native installer uses what is local and leaves the rest
- * to pip.
+ * simple indexes over file:// and http(s):// -- PEP 691 JSON when the
+ * index serves it (asked for first, as pip asks), PEP 503 HTML otherwise,
+ * with PEP 592 yanking and PEP 658/714 core metadata.
  */
 #ifndef S2N_VENV_FINDER_H
 #define S2N_VENV_FINDER_H
@@ -22,6 +22,12 @@ typedef struct s2n_distfile {
     long build;      /* wheel build number, -1 none                 */
     char *sha256;    /* hex from an index #sha256= fragment, or NULL */
     char *requires_python; /* data-requires-python, or NULL         */
+    /* Plain values only below: copies of a distfile are made by struct
+     * assignment plus strdup of the pointers above. */
+    int yanked;      /* PEP 592; kept only when no other file of its
+                      * version is left (an == pin may name it)       */
+    int has_metadata;/* PEP 658/714: <file>.metadata is served       */
+    char metadata_sha256[65]; /* its advertised hash, or ""         */
 } s2n_distfile;
 
 typedef struct s2n_finder {
@@ -47,6 +53,14 @@ size_t s2n_finder_files(s2n_finder *f, const char *norm, s2n_distfile **out);
 long s2n_finder_remote_files(s2n_finder *f, const char *norm, s2n_distfile **out, char *err,
                              size_t errcap);
 void s2n_distfiles_free(s2n_distfile *v, size_t n);
+
+/* PEP 658: the core metadata (METADATA text) of a file whose index
+ * advertises it, read from <file>.metadata beside it (fetched for a
+ * remote file) and checked against the advertised sha256.  1 with *text
+ * (malloc'd, NUL-terminated) and *len; 0 when nothing is advertised;
+ * -1 with err (unreadable, or a hash mismatch naming both hashes). */
+int s2n_distfile_metadata(const s2n_distfile *d, char **text, size_t *len, char *err,
+                          size_t errcap);
 void s2n_finder_free(s2n_finder *f);
 
 /* Parse a distribution file name; 0 when it is a wheel or sdist name. */

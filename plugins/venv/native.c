@@ -293,14 +293,48 @@ static int check_closure(s2n_native_plan *p, const s2n_pyinfo *py, char *msg, si
     return S2N_PLAN_OK;
 }
 
+/* PEP 658: when the index serves a remote wheel's METADATA, check the
+ * closure from it before downloading any wheel, so a missing dependency
+ * costs a few small requests, not every download.  Files without it (and
+ * local files) take part by name and pin only; the full check runs again
+ * on the wheels themselves after the download. */
+static int metadata_first(s2n_native_plan *p, const s2n_pyinfo *py, const s2n_distfile *sel,
+                          size_t nsel, char *msg, size_t cap)
+{
+    int any = 0, rc = S2N_PLAN_OK;
+    for (size_t i = 0; i < nsel && rc == S2N_PLAN_OK; i++) {
+        if (!sel[i].url || sel[i].path)
+            continue;
+        char *text, **name;
+        size_t len;
+        int got = s2n_distfile_metadata(&sel[i], &text, &len, msg, cap);
+        if (got < 0)
+            rc = S2N_PLAN_ERROR;
+        else if (got > 0) {
+            s2n_wheel_info *info = &p->items[i].info;
+            info->metadata = text;
+            size_t nn = s2n_meta_values(text, "Name", &name);
+            info->name = strdup(nn ? name[0] : sel[i].norm);
+            s2n_strv_free(name, nn);
+            any = 1;
+        }
+    }
+    if (rc == S2N_PLAN_OK && any)
+        rc = check_closure(p, py, msg, cap);
+    for (size_t i = 0; i < nsel; i++)
+        s2n_wheel_info_free(&p->items[i].info); /* the wheels' own METADATA comes next */
+    return rc;
+}
+
 /* Download what is remote, check hashes, read each wheel's metadata into
  * the plan items (items[i] belongs to sel[i]). */
 static int fetch_and_read(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
                           s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
                           size_t cap)
 {
-    int rc = S2N_PLAN_OK;
-    rc = download(f, sel, nsel, msg, cap);
+    int rc = metadata_first(p, py, sel, nsel, msg, cap);
+    if (rc == S2N_PLAN_OK)
+        rc = download(f, sel, nsel, msg, cap);
     for (size_t i = 0; rc == S2N_PLAN_OK && i < nsel; i++) {
         s2n_native_item *it = &p->items[i];
         const s2n_reqline *rl = sel_rl[i];
@@ -381,6 +415,20 @@ int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *w
         s2n_strv_free(it->extras, it->nextras);
     }
     return rc;
+}
+
+static void plan_note(s2n_native_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void plan_note(s2n_native_plan *p, const char *fmt, ...)
+{
+    char **nn = realloc(p->notes, (p->nnotes + 1) * sizeof *nn);
+    if (!nn)
+        return;
+    p->notes = nn;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&nn[p->nnotes], fmt, ap) >= 0)
+        p->nnotes++;
+    va_end(ap);
 }
 
 /* pip installs nothing for a requirement the environment already meets
@@ -467,6 +515,9 @@ int s2n_native_plan_make(const s2n_reqset *rs, s2n_finder *f, const s2n_pyinfo *
         rc = choose_wheel(f, py, rl, pin, &d, msg, cap);
         if (rc != S2N_PLAN_OK)
             break;
+        if (d.yanked) /* pip installs a pinned yanked file too, and warns */
+            plan_note(p, "%s==%s is yanked on its index (PEP 592); installing it because it is "
+                         "pinned", rl->dep.name, pin);
         s2n_distfile *ns = realloc(sel, (nsel + 1) * sizeof *ns);
         const s2n_reqline **nr = realloc(sel_rl, (nsel + 1) * sizeof *nr);
         if (ns)
@@ -520,6 +571,9 @@ void s2n_native_plan_free(s2n_native_plan *p)
     for (size_t i = 0; i < p->nsatisfied; i++)
         free(p->satisfied[i]);
     free(p->satisfied);
+    for (size_t i = 0; i < p->nnotes; i++)
+        free(p->notes[i]);
+    free(p->notes);
     memset(p, 0, sizeof *p);
 }
 

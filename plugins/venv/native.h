@@ -28,6 +28,8 @@ typedef struct s2n_native_plan {
     char **satisfied; /* "pytest 7.2.1": met by the site, not installed */
     size_t nsatisfied;
     s2n_sitedists *site; /* borrowed; NULL without system site-packages */
+    char **notes;     /* warnings for the log (a yanked file pinned) */
+    size_t nnotes;
 } s2n_native_plan;
 
 enum { S2N_PLAN_OK = 0, S2N_PLAN_FALLBACK = 1, S2N_PLAN_ERROR = -1 };

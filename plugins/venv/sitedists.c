@@ -47,9 +47,10 @@ void s2n_sitedists_scan(s2n_sitedists *s, char *const *dirs, size_t ndirs)
             if (!ends_with(e->d_name, ".dist-info") && !ends_with(e->d_name, ".egg-info"))
                 continue;
             /* "name-version.dist-info": names are escaped with '_', so
-             * the first '-' ends the name. */
+             * the first '-' ends the name (which may hold dots:
+             * jaraco.classes-3.2.1.egg-info). */
             char name[256];
-            size_t n = strcspn(e->d_name, "-.");
+            size_t n = strcspn(e->d_name, "-");
             if (n == 0 || n >= sizeof name || e->d_name[n] != '-')
                 continue;
             memcpy(name, e->d_name, n);

@@ -345,6 +345,8 @@ static int install_with(venv_job *j, const char *tmp, s2n_sitedists *site)
         for (size_t i = 0; i < plan.nsatisfied; i++)
             j->h->log(j->st, S2N_LOG_INFO, "  %s", plan.satisfied[i]);
     }
+    for (size_t i = 0; i < plan.nnotes; i++)
+        j->h->log(j->st, S2N_LOG_WARN, "%s", plan.notes[i]);
     if (plan_rc == S2N_PLAN_ERROR) {
         j->h->log(j->st, S2N_LOG_ERROR, "%s", msg);
         j->h->set_message(j->st, "%s", msg);

@@ -61,6 +61,14 @@ pip_in "$V" check > ours.chk 2>&1; pip_in "$TMP/pipvenv" check > pip.chk 2>&1
 check "pip check says the same of both" cmp pip.chk ours.chk
 lacks "pip check finds nothing of ours missing" "$(cat ours.chk)" "needsys"
 
+# A name with a dot (jaraco.classes-3.2.1.egg-info), asked for by its
+# normalized name, when the system has one.
+if ls /usr/lib/python3/dist-packages | grep -q '^jaraco\.classes-.*\.egg-info$'; then
+    printf 'jaraco-classes\n' > dotted.txt
+    OUT=$("$S2N" stage venv path=dotted requirements=dotted.txt system_site_packages=true no_index=true 2>&1)
+    contains "a dotted egg-info name is found by its normalized name" "$OUT" "jaraco.classes 3."
+fi
+
 # Not met by the system: pip, with the reason.
 printf 'pytest>=99\n' > toonew.txt
 "$S2N" stage venv path=toonew requirements=toonew.txt system_site_packages=true no_index=true >/dev/null 2>&1
