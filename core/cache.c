@@ -370,14 +370,20 @@ static char *blob_path(run *r, const char *sha)
     return xasprintf("%s/cache/blobs/%.2s/%s", r->state_dir, sha, sha);
 }
 
-/* Copies src to dst through a temporary file and rename. */
+/* Copies src to dst through a temporary file and rename.  On failure
+ * errno tells why and nothing is left under dst's name. */
 static int copy_file(const char *src, const char *dst)
 {
     char *dir = xstrdup(dst);
     char *slash = strrchr(dir, '/');
     if (slash) {
         *slash = '\0';
-        mkdir_p(dir, 0755);
+        if (mkdir_p(dir, 0755) != 0) { /* read-only, full: the real reason */
+            int e = errno;
+            free(dir);
+            errno = e;
+            return -1;
+        }
     }
     free(dir);
     char *tmp = xasprintf("%s.tmp.%ld", dst, (long)getpid());
@@ -387,22 +393,37 @@ static int copy_file(const char *src, const char *dst)
         int out = in < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         int ok = in >= 0 && out >= 0;
         char buf[65536];
-        ssize_t n;
-        while (ok && (n = read(in, buf, sizeof buf)) > 0)
-            ok = write(out, buf, (size_t)n) == n;
+        ssize_t n = 0;
+        while (ok && (n = read(in, buf, sizeof buf)) > 0) {
+            ssize_t w = write(out, buf, (size_t)n);
+            if (w != n) {
+                if (w >= 0) /* a short write is a full disk */
+                    errno = ENOSPC;
+                ok = 0;
+            }
+        }
+        if (n < 0)
+            ok = 0;
+        int e = errno;
         if (in >= 0)
             close(in);
-        if (out >= 0 && close(out) != 0)
+        if (out >= 0 && close(out) != 0) {
+            e = ok ? errno : e;
             ok = 0;
+        }
         if (!ok) {
             unlink(tmp);
             free(tmp);
+            errno = e;
             return -1;
         }
     }
     int rc = rename(tmp, dst);
-    if (rc != 0)
+    if (rc != 0) {
+        int e = errno;
         unlink(tmp);
+        errno = e;
+    }
     free(tmp);
     return rc;
 }
@@ -432,13 +453,25 @@ static json_t *artifact_json(run *r, stage_run *sr, const artifact_rec *a)
     return j;
 }
 
+/* A stage's result that cannot be stored is said, and the run goes on:
+ * the stage's own result stands. */
+static void store_failed(stage_run *sr, const char *path)
+{
+    fprintf(stderr, "s2nbuild: warning: stage %s not stored in the cache: %s: %s\n",
+            sr->def->name, path, strerror(errno));
+}
+
 /* Keeps a file's bytes under blobs/ (content-addressed). */
-static int keep_blob(run *r, const char *path, const char *sha)
+static int keep_blob(run *r, stage_run *sr, const char *path, const char *sha)
 {
     char *b = blob_path(r, sha);
     int rc = 0;
-    if (access(b, F_OK) != 0)
-        rc = copy_file(path, b);
+    if (access(b, F_OK) != 0 && (rc = copy_file(path, b)) != 0) {
+        store_failed(sr, b);
+        char *slash = strrchr(b, '/');
+        *slash = '\0';
+        rmdir(b); /* the blobs/xx/ made for it, when it stayed empty */
+    }
     free(b);
     return rc;
 }
@@ -498,7 +531,7 @@ int cache_end(run *r, stage_run *sr)
     json_t *arts = json_array(), *outs = json_object(), *junit = json_array();
     int rc = 0;
     for (size_t i = 0; i < sr->narts && rc == 0; i++) {
-        rc = keep_blob(r, sr->arts[i].path, sr->arts[i].sha256);
+        rc = keep_blob(r, sr, sr->arts[i].path, sr->arts[i].sha256);
         json_array_append_new(arts, artifact_json(r, sr, &sr->arts[i]));
     }
     for (size_t i = 0; i < sr->out_keys.n; i++)
@@ -509,7 +542,7 @@ int cache_end(run *r, stage_run *sr)
         if (sha256_file_hex(sr->junit.v[i], sha, &size) != 0)
             continue;
         const char *base = strrchr(sr->junit.v[i], '/');
-        rc = keep_blob(r, sr->junit.v[i], sha);
+        rc = keep_blob(r, sr, sr->junit.v[i], sha);
         json_array_append_new(junit, json_pack("{s:s,s:s}", "name", base ? base + 1 : sr->junit.v[i],
                                                "sha256", sha));
     }
@@ -532,6 +565,8 @@ int cache_end(run *r, stage_run *sr)
         char *dir = xasprintf("%s/cache/stages", r->state_dir);
         mkdir_p(dir, 0755);
         rc = write_file_atomic(path, m, n);
+        if (rc != 0)
+            store_failed(sr, path);
         free(dir);
         free(path);
         free(m);

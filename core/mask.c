@@ -47,10 +47,8 @@ static char *urlencode(const char *s)
     return sb_steal(&b);
 }
 
-void mask_add(mask *m, const char *secret)
+static void add_forms(mask *m, const char *secret)
 {
-    if (!secret || strlen(secret) < MIN_SECRET)
-        return;
     add_form(m, secret);
     char *b = base64(secret);
     /* Base64 of the secret embedded in a longer string (HTTP Basic
@@ -74,9 +72,51 @@ void mask_add(mask *m, const char *secret)
     free(u);
 }
 
+void mask_add(mask *m, const char *secret)
+{
+    if (!secret || strlen(secret) < MIN_SECRET)
+        return;
+    add_forms(m, secret);
+    /* Output is masked line by line: a secret of several lines (a PEM
+     * key) is masked by each of its lines, as GitHub Actions does. */
+    if (!strchr(secret, '\n'))
+        return;
+    char *copy = xstrdup(secret);
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t n = strlen(line);
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n >= MIN_SECRET)
+            add_forms(m, line);
+    }
+    free(copy);
+}
+
 size_t mask_count(const mask *m)
 {
     return m ? m->forms.n : 0;
+}
+
+/* Length of the longest form matching at buf[i] (0: none); *partial set
+ * when buf ends inside what may still become a form. */
+static size_t match_at(const mask *m, const char *buf, size_t len, size_t i, int *partial)
+{
+    size_t best = 0;
+    *partial = 0;
+    for (size_t k = 0; m && k < m->forms.n; k++) {
+        const char *f = m->forms.v[k];
+        if (f[0] != buf[i])
+            continue;
+        size_t fl = strlen(f);
+        if (fl <= len - i) {
+            if (fl > best && memcmp(buf + i, f, fl) == 0)
+                best = fl;
+        } else if (memcmp(buf + i, f, len - i) == 0) {
+            *partial = 1;
+        }
+    }
+    return best;
 }
 
 char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
@@ -84,15 +124,8 @@ char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
     strbuf out = {0};
     size_t i = 0;
     while (i < len) {
-        size_t best = 0;
-        if (m)
-            for (size_t k = 0; k < m->forms.n; k++) {
-                if (m->forms.v[k][0] != buf[i])
-                    continue;
-                size_t fl = strlen(m->forms.v[k]);
-                if (fl > best && fl <= len - i && memcmp(buf + i, m->forms.v[k], fl) == 0)
-                    best = fl;
-            }
+        int partial;
+        size_t best = match_at(m, buf, len, i, &partial);
         if (best) {
             sb_puts(&out, "***");
             i += best;
@@ -104,6 +137,21 @@ char *mask_apply(const mask *m, const char *buf, size_t len, size_t *outlen)
     if (outlen)
         *outlen = out.len;
     return sb_steal(&out);
+}
+
+size_t mask_safe_cut(const mask *m, const char *buf, size_t len, size_t limit)
+{
+    if (limit >= len)
+        return len;
+    size_t i = 0;
+    while (i < limit) {
+        int partial;
+        size_t best = match_at(m, buf, len, i, &partial);
+        if (partial || (best && i + best > limit))
+            return i ? i : limit;
+        i += best ? best : 1;
+    }
+    return limit;
 }
 
 void mask_free(mask *m)

@@ -174,13 +174,22 @@ int record_write(run *r)
     json_decref(rec);
     char *path = xasprintf("%s/record.json", r->dir);
     int rc = write_masked(r, path, text);
+    int e = errno; /* the first failure is the one to report */
     free(path);
     free(text);
     char *junit = junit_xml(r);
     path = xasprintf("%s/junit.xml", r->dir);
-    rc |= write_masked(r, path, junit);
+    if (write_masked(r, path, junit) != 0 && rc == 0) {
+        rc = -1;
+        e = errno;
+    }
     free(path);
     free(junit);
+    if (rc != 0) {
+        /* runs/latest keeps pointing at the last whole record */
+        errno = e;
+        return rc;
+    }
     /* runs/latest -> <id>, replaced atomically */
     char *tmp = xasprintf("%s/../latest.tmp.%ld", r->dir, (long)getpid());
     char *latest = xasprintf("%s/../latest", r->dir);
@@ -220,7 +229,11 @@ void summary_print(run *r, FILE *out)
         free(m);
         sb_free(&d);
     }
-    fprintf(out, "run %s: %s in %.2fs — record: %s/record.json\n", r->id,
+    /* a record that could not be written (full disk) is not announced */
+    char *rec = xasprintf("%s/record.json", r->dir);
+    int have = access(rec, F_OK) == 0;
+    fprintf(out, "run %s: %s in %.2fs — record: %s\n", r->id,
             r->abort_signal ? "aborted" : r->exit_code ? "FAILED" : "ok",
-            r->finished_mono - r->started_mono, r->dir);
+            r->finished_mono - r->started_mono, have ? rec : "not written (see above)");
+    free(rec);
 }

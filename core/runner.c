@@ -169,8 +169,14 @@ static void flush_lines(run *r, stage_run *sr, int final)
             break; /* "\r\n" split between reads? wait for the next byte */
         }
     }
-    /* A very long line without newline is cut rather than held forever. */
-    if ((final && start < sr->line.len) || sr->line.len - start > 65536) {
+    /* A very long line without newline is cut rather than held forever,
+     * never inside a secret (each part is masked on its own). */
+    while (sr->line.len - start > 65536) {
+        size_t cut = mask_safe_cut(r->mask, s + start, sr->line.len - start, 65536);
+        emit_line(r, sr, s + start, cut);
+        start += cut;
+    }
+    if (final && start < sr->line.len) {
         emit_line(r, sr, s + start, sr->line.len - start);
         start = sr->line.len;
     }

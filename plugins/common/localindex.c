@@ -58,9 +58,62 @@ static int mkdir_p(const char *path)
     return rc;
 }
 
+/* One publish is one change of the index: every file it writes goes to
+ * a temporary name first, and only when all of them are written (a full
+ * disk fails here) are they renamed into place, files before the pages
+ * that link to them.  A failed publish leaves the index as it was. */
+#define MAX_STAGED 8
+typedef struct staged {
+    char *tmp[MAX_STAGED], *dst[MAX_STAGED];
+    int n;
+} staged;
+
+static int staged_add(staged *s, char *tmp, const char *dst, char *err, size_t errcap)
+{
+    char *d = s->n < MAX_STAGED ? strdup(dst) : NULL;
+    if (!d) {
+        set_err(err, errcap, "out of memory");
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    s->tmp[s->n] = tmp;
+    s->dst[s->n++] = d;
+    return 0;
+}
+
+static void staged_abort(staged *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        unlink(s->tmp[i]);
+        free(s->tmp[i]);
+        free(s->dst[i]);
+    }
+    s->n = 0;
+}
+
+static int staged_commit(staged *s, char *err, size_t errcap)
+{
+    int rc = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (rc == 0 && rename(s->tmp[i], s->dst[i]) != 0) {
+            set_err(err, errcap, "%s: %s", s->dst[i], strerror(errno));
+            rc = -1;
+        }
+        if (rc != 0)
+            unlink(s->tmp[i]);
+        free(s->tmp[i]);
+        free(s->dst[i]);
+    }
+    s->n = 0;
+    return rc;
+}
+
 /* Write `len` bytes to `path` atomically: a temp file beside it, fsync,
- * rename.  Readers see the old file or the new one, never a mix. */
-static int write_atomic(const char *path, const void *data, size_t len, char *err, size_t errcap)
+ * rename.  Readers see the old file or the new one, never a mix.  With
+ * `s`, the rename waits for staged_commit. */
+static int write_atomic(const char *path, const void *data, size_t len, staged *s, char *err,
+                        size_t errcap)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -93,6 +146,8 @@ static int write_atomic(const char *path, const void *data, size_t len, char *er
         goto fail;
     }
     fd = -1;
+    if (s)
+        return staged_add(s, tmp, path, err, errcap);
     if (rename(tmp, path) != 0)
         goto fail;
     free(tmp);
@@ -107,7 +162,7 @@ fail:
 }
 
 /* Copy a distribution into the index (temp + rename). */
-static int copy_atomic(const char *src, const char *dst, char *err, size_t errcap)
+static int copy_atomic(const char *src, const char *dst, staged *s, char *err, size_t errcap)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0) {
@@ -155,6 +210,10 @@ static int copy_atomic(const char *src, const char *dst, char *err, size_t errca
         goto fail;
     }
     out = -1;
+    if (s) {
+        close(in);
+        return staged_add(s, tmp, dst, err, errcap);
+    }
     if (rename(tmp, dst) != 0) {
         set_err(err, errcap, "%s: %s", dst, strerror(errno));
         goto fail;
@@ -249,8 +308,8 @@ static json_t *load_json(const char *path, char *err, size_t errcap)
     return j;
 }
 
-static int write_project_pages(const char *pdir, const char *project, json_t *doc, char *err,
-                               size_t errcap)
+static int write_project_pages(const char *pdir, const char *project, json_t *doc, staged *s,
+                               char *err, size_t errcap)
 {
     json_t *files = json_object_get(doc, "files");
     buf_t h = {0};
@@ -297,8 +356,8 @@ static int write_project_pages(const char *pdir, const char *project, json_t *do
     int rc = -1;
     if (h.oom || !jtext || !jp || !hp)
         set_err(err, errcap, "out of memory");
-    else if (write_atomic(jp, jtext, strlen(jtext), err, errcap) == 0 &&
-             write_atomic(hp, h.s, h.len, err, errcap) == 0)
+    else if (write_atomic(jp, jtext, strlen(jtext), s, err, errcap) == 0 &&
+             write_atomic(hp, h.s, h.len, s, err, errcap) == 0)
         rc = 0;
     free(jtext);
     free(jp);
@@ -312,8 +371,10 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Root pages from the project folders that have an index.json. */
-static int write_root_pages(const char *simple, char *err, size_t errcap)
+/* Root pages from the project folders that have an index.json, and
+ * `adding` (a project whose index.json is still staged). */
+static int write_root_pages(const char *simple, const char *adding, staged *s, char *err,
+                            size_t errcap)
 {
     DIR *d = opendir(simple);
     if (!d) {
@@ -329,7 +390,7 @@ static int write_root_pages(const char *simple, char *err, size_t errcap)
             continue;
         char *pd = path_join(simple, de->d_name);
         char *pj = pd ? path_join(pd, "index.json") : NULL;
-        int has = pj && access(pj, F_OK) == 0;
+        int has = pj && (access(pj, F_OK) == 0 || (adding && strcmp(de->d_name, adding) == 0));
         free(pd);
         free(pj);
         if (!has)
@@ -364,8 +425,8 @@ static int write_root_pages(const char *simple, char *err, size_t errcap)
     char *jp = path_join(simple, "index.json"), *hp = path_join(simple, "index.html");
     if (h.oom || !jtext || !jp || !hp)
         set_err(err, errcap, "out of memory");
-    else if (write_atomic(jp, jtext, strlen(jtext), err, errcap) == 0 &&
-             write_atomic(hp, h.s, h.len, err, errcap) == 0)
+    else if (write_atomic(jp, jtext, strlen(jtext), s, err, errcap) == 0 &&
+             write_atomic(hp, h.s, h.len, s, err, errcap) == 0)
         rc = 0;
     json_decref(doc);
     free(jtext);
@@ -455,12 +516,14 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
     char *simple = path_join(dir, "simple"), *pdir = NULL, *lockp = path_join(dir, ".lock");
     char *jpath = NULL, *dest = NULL, *mdest = NULL;
     json_t *doc = NULL;
-    int lockfd = -1;
+    int lockfd = -1, made_pdir = 0;
+    staged st = {0};
     if (!simple || !lockp) {
         set_err(err, errcap, "out of memory");
         goto out;
     }
     pdir = path_join(simple, norm);
+    made_pdir = pdir && access(pdir, F_OK) != 0;
     if (!pdir || mkdir_p(pdir) != 0) {
         set_err(err, errcap, "%s: %s", pdir ? pdir : dir, strerror(errno));
         goto out;
@@ -491,7 +554,7 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
             snprintf(existing_sha256, 65, "%s", osha ? osha : "");
         if (osha && strcmp(osha, sha) == 0) {
             /* Identical: repair a missing file, else nothing to do. */
-            if (access(dest, F_OK) != 0 && copy_atomic(file->path, dest, err, errcap) != 0)
+            if (access(dest, F_OK) != 0 && copy_atomic(file->path, dest, NULL, err, errcap) != 0)
                 goto out;
             result = S2N_LI_IDENTICAL;
             goto out;
@@ -507,7 +570,7 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
         goto out;
     }
     /* Files first, pages after: a page never links to a missing file. */
-    if (copy_atomic(file->path, dest, err, errcap) != 0)
+    if (copy_atomic(file->path, dest, &st, err, errcap) != 0)
         goto out;
     json_t *entry = json_pack("{s:s,s:s,s:{s:s},s:b}", "filename", fname, "url", fname, "hashes",
                               "sha256", sha, "yanked", 0);
@@ -526,7 +589,7 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
             goto out;
         }
         snprintf(mdest, mn, "%s.metadata", dest);
-        if (write_atomic(mdest, file->metadata, file->metadata_len, err, errcap) != 0) {
+        if (write_atomic(mdest, file->metadata, file->metadata_len, &st, err, errcap) != 0) {
             json_decref(entry);
             goto out;
         }
@@ -535,12 +598,17 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
     }
     json_array_append_new(json_object_get(doc, "files"), entry);
     sort_files(doc);
-    if (write_project_pages(pdir, norm, doc, err, errcap) != 0)
+    if (write_project_pages(pdir, norm, doc, &st, err, errcap) != 0)
         goto out;
-    if (write_root_pages(simple, err, errcap) != 0)
+    if (write_root_pages(simple, norm, &st, err, errcap) != 0)
+        goto out;
+    if (staged_commit(&st, err, errcap) != 0)
         goto out;
     result = S2N_LI_ADDED;
 out:
+    staged_abort(&st);
+    if (result == S2N_LI_ERROR && pdir && made_pdir)
+        rmdir(pdir); /* the project folder this publish made, when still empty */
     if (lockfd >= 0)
         close(lockfd); /* releases the flock */
     json_decref(doc);

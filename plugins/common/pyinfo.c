@@ -248,8 +248,8 @@ static void cache_write(const char *cache_dir, const char *file, const char *rea
     if (!j)
         return;
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", file, (long)getpid());
-    if (json_dump_file(j, tmp, JSON_COMPACT) == 0 && rename(tmp, file) != 0)
-        unlink(tmp);
+    if (json_dump_file(j, tmp, JSON_COMPACT) != 0 || rename(tmp, file) != 0)
+        unlink(tmp); /* a full disk leaves no half file behind */
     json_decref(j);
 }
 

@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ typedef struct git {
     const char *gitdir;    /* --git-dir, once known */
     const char *index;     /* GIT_INDEX_FILE, or NULL */
     const char *const *ident; /* extra -c user.name/-c user.email, or NULL */
+    const char *const *auth;  /* environment of the credential helper, or NULL */
 } git;
 
 /* Run git with the NULL-terminated arguments after `cwd`.  With `out`,
@@ -54,11 +56,13 @@ static int run_git(git *g, const char *cwd, const char *stdin_path, char **out, 
     va_end(ap);
     argv[n] = NULL;
 
-    const char *env[4];
+    const char *env[16];
     size_t ne = 0;
     env[ne++] = "GIT_TERMINAL_PROMPT=0"; /* never wait for a password */
     if (g->index)
         env[ne++] = g->h->str_printf(g->st, "GIT_INDEX_FILE=%s", g->index);
+    for (const char *const *e = g->auth; e && *e && ne < 15; e++)
+        env[ne++] = *e;
     env[ne] = NULL;
 
     s2n_spawn spec = {.struct_size = sizeof spec, .argv = argv, .env = env, .cwd = cwd,
@@ -100,31 +104,94 @@ static const char *blob_of(git *g, const char *content, const char *scratch)
     return sha;
 }
 
-/* A remote given as a URL may carry credentials
- * (https://user:token@host/...): mask them before git can print them. */
-static void mask_url_credentials(s2n_stage *st, const s2n_host *h, const char *remote)
+static char *percent_decode(s2n_stage *st, const s2n_host *h, const char *s, size_t n)
 {
+    char *out = h->alloc(st, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        char hex[3] = {0};
+        if (s[i] == '%' && i + 2 < n) {
+            hex[0] = s[i + 1];
+            hex[1] = s[i + 2];
+            char *end;
+            long v = strtol(hex, &end, 16);
+            if (*end == '\0' && v > 0) {
+                *o++ = (char)v;
+                i += 2;
+                continue;
+            }
+        }
+        *o++ = s[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Credentials in a remote URL (https://user:token@host/...) must not
+ * reach git's command line, which every user can read in /proc.  git
+ * gets the URL without them, and a credential helper given through the
+ * environment (GIT_CONFIG_COUNT, git 2.31) answers from the environment,
+ * for that host only: a redirect elsewhere gets nothing.  The token is
+ * masked too, in case git prints it.  Returns the URL for the command
+ * line. */
+static const char *split_url_credentials(git *g, const char *remote)
+{
+    /* only HTTP(S) carries tokens: ssh://git@host names a login, which
+     * must stay in the URL (and is no secret) */
+    if (strncmp(remote, "https://", 8) != 0 && strncmp(remote, "http://", 7) != 0)
+        return remote;
     const char *scheme = strstr(remote, "://");
-    if (!scheme)
-        return;
     const char *auth = scheme + 3;
     const char *end = auth + strcspn(auth, "/?#");
     const char *at = NULL;
     for (const char *p = auth; p < end; p++)
         if (*p == '@')
             at = p;
-    if (!at || at == auth)
-        return;
+    if (!at)
+        return remote;
+    s2n_stage *st = g->st;
+    const s2n_host *h = g->h;
     const char *colon = memchr(auth, ':', (size_t)(at - auth));
-    const char *secret = colon ? colon + 1 : auth; /* the token, or a bare user:token */
-    if (at > secret)
-        h->add_secret(st, h->str_printf(st, "%.*s", (int)(at - secret), secret));
+    const char *user = percent_decode(st, h, auth, (size_t)((colon ? colon : at) - auth));
+    const char *pass = colon ? percent_decode(st, h, colon + 1, (size_t)(at - colon - 1)) : "";
+    /* the token: the password, or a bare user that is one */
+    const char *token = colon ? colon + 1 : auth;
+    h->add_secret(st, h->str_printf(st, "%.*s", (int)(at - token), token));
+    h->add_secret(st, colon ? pass : user);
+    const char *host = h->str_printf(st, "%.*s", (int)(end - at - 1), at + 1);
+    /* Config from the environment comes after the user's: keep theirs. */
+    const char *cnt = h->getenv(st, "GIT_CONFIG_COUNT");
+    char *e;
+    long base = cnt ? strtol(cnt, &e, 10) : 0;
+    if (!cnt || *e || base < 0 || base > 1000)
+        base = 0;
+    const char **env = h->alloc(st, 10 * sizeof *env);
+    size_t n = 0;
+    env[n++] = h->str_printf(st, "GIT_CONFIG_COUNT=%ld", base + 2);
+    /* an empty helper first: credential helpers of the user's config are
+     * not asked (nor told to store this token) */
+    env[n++] = h->str_printf(st, "GIT_CONFIG_KEY_%ld=credential.helper", base);
+    env[n++] = h->str_printf(st, "GIT_CONFIG_VALUE_%ld=", base);
+    env[n++] = h->str_printf(st, "GIT_CONFIG_KEY_%ld=credential.helper", base + 1);
+    env[n++] = h->str_printf(
+        st, "GIT_CONFIG_VALUE_%ld=!f() { test \"$1\" = get || exit 0; h=; while read -r l; do "
+            "case $l in host=*) h=${l#host=};; esac; done; test \"$h\" = \"$S2N_GIT_HOST\" || "
+            "exit 0; printf 'username=%%s\\npassword=%%s\\n' \"$S2N_GIT_USERNAME\" "
+            "\"$S2N_GIT_PASSWORD\"; }; f",
+        base + 1);
+    env[n++] = h->str_printf(st, "S2N_GIT_HOST=%s", host);
+    env[n++] = h->str_printf(st, "S2N_GIT_USERNAME=%s", user);
+    env[n++] = h->str_printf(st, "S2N_GIT_PASSWORD=%s", pass);
+    env[n] = NULL;
+    g->auth = env;
+    return h->str_printf(st, "%.*s%s", (int)(auth - remote), remote, at + 1);
 }
 
-int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o)
+int ghpages_publish(s2n_stage *st, const s2n_host *h, const ghpages_opts *o_in)
 {
     git g = {.st = st, .h = h};
-    mask_url_credentials(st, h, o->remote);
+    ghpages_opts copy = *o_in;
+    const ghpages_opts *o = &copy;
+    copy.remote = split_url_credentials(&g, o_in->remote);
     const char *wd = h->workdir(st);
     const char *ref = h->str_printf(st, "refs/heads/%s", o->branch);
     char *out = NULL;

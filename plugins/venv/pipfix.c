@@ -204,3 +204,61 @@ int s2n_pipfix_paths(const char *tmp_root, const char *final_root, const char *l
     free(fx);
     return (int)nfx;
 }
+
+/* ---------------------------------------------------- secrets off argv */
+
+/* A URL with user info (scheme://user[:password]@host/...). */
+static int has_userinfo(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return 0;
+    const char *auth = scheme + 3;
+    size_t n = strcspn(auth, "/?#");
+    return memchr(auth, '@', n) != NULL;
+}
+
+/* pip splits these variables at whitespace: a value holding some cannot
+ * travel that way (and is no valid URL anyway). */
+static int env_safe(const char *v)
+{
+    return v && *v && !strpbrk(v, " \t\r\n");
+}
+
+int s2n_pipfix_link_in_env(const char *link)
+{
+    return has_userinfo(link) && env_safe(link);
+}
+
+/* NAME=<the stage's NAME> v1 v2 ... (only the vs that are set). */
+static const char *join_var(s2n_stage *st, const s2n_host *h, const char *name,
+                            const char *const *v, size_t n, int (*want)(const char *))
+{
+    const char *have = h->getenv(st, name);
+    char *out = h->str_printf(st, "%s=%s", name, have ? have : "");
+    int any = 0;
+    for (size_t i = 0; i < n; i++)
+        if (want(v[i])) {
+            out = h->str_printf(st, "%s%s%s", out, any || (have && *have) ? " " : "", v[i]);
+            any = 1;
+        }
+    return any ? out : NULL;
+}
+
+const char **s2n_pipfix_index_env(s2n_stage *st, const s2n_host *h, const char *index_url,
+                                  const char *const *extra, size_t nextra,
+                                  const char *const *links, size_t nlinks)
+{
+    const char **env = h->alloc(st, 4 * sizeof *env);
+    size_t n = 0;
+    if (index_url && *index_url)
+        env[n++] = h->str_printf(st, "PIP_INDEX_URL=%s", index_url);
+    const char *e = join_var(st, h, "PIP_EXTRA_INDEX_URL", extra, nextra, env_safe);
+    if (e)
+        env[n++] = e;
+    const char *l = join_var(st, h, "PIP_FIND_LINKS", links, nlinks, s2n_pipfix_link_in_env);
+    if (l)
+        env[n++] = l;
+    env[n] = NULL;
+    return env;
+}

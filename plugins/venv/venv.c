@@ -234,18 +234,19 @@ static int run_pip(venv_job *j, const char *tmp, int project)
     argv[n++] = "--root-user-action=ignore";
     if (!j->compile)
         argv[n++] = "--no-compile";
-    if (j->index_url) {
-        argv[n++] = "--index-url";
-        argv[n++] = j->index_url;
-    }
-    for (size_t i = 0; i < j->nextra_index; i++) {
-        argv[n++] = "--extra-index-url";
-        argv[n++] = j->extra_index[i];
-    }
-    for (size_t i = 0; i < j->nlinks; i++) {
-        argv[n++] = "--find-links";
-        argv[n++] = j->links[i];
-    }
+    /* index URLs (maybe with user:password@) go through the environment */
+    const char **env = s2n_pipfix_index_env(j->st, j->h, j->index_url, j->extra_index,
+                                            j->nextra_index, j->links, j->nlinks);
+    for (size_t i = 0; i < j->nextra_index; i++)
+        if (strpbrk(j->extra_index[i], " \t\r\n")) { /* cannot travel in PIP_EXTRA_INDEX_URL */
+            argv[n++] = "--extra-index-url";
+            argv[n++] = j->extra_index[i];
+        }
+    for (size_t i = 0; i < j->nlinks; i++)
+        if (!s2n_pipfix_link_in_env(j->links[i])) {
+            argv[n++] = "--find-links";
+            argv[n++] = j->links[i];
+        }
     if (j->no_index)
         argv[n++] = "--no-index";
     if (project) {
@@ -266,11 +267,11 @@ static int run_pip(venv_job *j, const char *tmp, int project)
             argv[n++] = j->packages[i];
     }
     argv[n] = NULL;
-    s2n_spawn spec = {.struct_size = sizeof spec, .argv = argv};
+    s2n_spawn spec = {.struct_size = sizeof spec, .argv = argv, .env = env};
     int rc = j->h->spawn(j->st, &spec, NULL, NULL);
     if (rc != 0) {
-        j->h->set_message(j->st, "pip install %s failed (exit %d)",
-                          project ? "of the project" : "of the requirements", rc);
+        j->h->set_message(j->st, "pip install %s into %s failed (exit %d)",
+                          project ? "of the project" : "of the requirements", j->path, rc);
         return -1;
     }
     return 0;

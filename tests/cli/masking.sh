@@ -8,7 +8,7 @@ b64=$(printf %s "$MY_TOKEN" | base64)
 url=$("$PYTHON3" -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$MY_TOKEN")
 cat > s2nbuild.yml <<'Y'
 version: 1
-secrets: [MY_TOKEN]
+secrets: [MY_TOKEN, MY_PEM]
 stages:
   - name: leak
     type: command
@@ -19,8 +19,18 @@ stages:
         python3 -c 'import os,urllib.parse; print("url", urllib.parse.quote(os.environ["MY_TOKEN"], safe=""))'
         printf 'split %s' "${MY_TOKEN%%T0ken*}"; sleep 0.2; printf '%s\n' "T0ken/with+chars"
         echo "in message $MY_TOKEN" >&2
+        python3 -c 'import os,sys; t=os.environ["MY_TOKEN"]; sys.stdout.write("x"*65530+t+"\n")'
+        python3 -c 'import os,sys,time; t=os.environ["MY_TOKEN"]; sys.stdout.write("y"*65530+t[:9]); sys.stdout.flush(); time.sleep(0.2); sys.stdout.write(t[9:]+"\n")'
+        printf 'pem %s\n' "$MY_PEM"
         exit 1
 Y
+# A line longer than 64 KiB is cut: never inside a secret, also when
+# the secret arrives in two writes around the cut.  A secret of several
+# lines (a PEM key) is masked line by line, as output is.
+export MY_PEM='-----BEGIN KEY-----
+bXlwcml2YXRla2V5bGluZTE=
+bXlwcml2YXRla2V5bGluZTI=
+-----END KEY-----'
 expect_rc "run with a secret" 1 "$S2N" run
 all="$OUT
 $(cat .s2nbuild/runs/latest/*.log .s2nbuild/runs/latest/record.json .s2nbuild/runs/latest/junit.xml)"
@@ -29,4 +39,8 @@ lacks "base64 form masked" "$all" "$b64"
 lacks "url-encoded form masked" "$all" "$url"
 contains "mask marker visible" "$all" "plain ***"
 contains "secret split across writes masked" "$all" "split ***"
+lacks "no part of a secret at a 64 KiB cut" "$all" "T0ken"
+lacks "no head of a secret at a 64 KiB cut" "$all" "s3cr3t-"
+lacks "lines of a multi-line secret masked" "$all" "bXlwcml2YXRla2V5bGluZT"
+contains "the long lines are still there" "$all" "xxxxxxxxxxxxxxxx"
 finish
