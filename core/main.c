@@ -212,9 +212,10 @@ static int execute(run *r, int argc, char **argv)
     r->started_mono = now_monotonic();
     r->started_wall = (long long)time(NULL);
     runner_run(r);
-    if (record_write(r) != 0)
+    int recorded = record_write(r) == 0;
+    if (!recorded)
         fprintf(stderr, "s2nbuild: cannot write the run record in %s: %s\n", r->dir, strerror(errno));
-    policy_after_run(r);
+    policy_after_run(r, recorded);
     summary_print(r, stdout); /* also with -q: the summary is what -q keeps */
     return r->exit_code;
 }

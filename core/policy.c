@@ -193,9 +193,10 @@ void policy_after_finish(run *r, stage_run *sr)
         cache_end(r, sr);
 }
 
-void policy_after_run(run *r)
+void policy_after_run(run *r, int recorded)
 {
-    if (!opts.no_report && r->dir) {
+    /* the report is drawn from the record: none without one */
+    if (!opts.no_report && r->dir && recorded) {
         char *err = NULL;
         if (report_html_write_dir(r->dir, NULL, r->mask, &err) != 0) {
             fprintf(stderr, "s2nbuild: warning: HTML report: %s\n", err);

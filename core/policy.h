@@ -54,7 +54,7 @@ int policy_before_start(run *r, stage_run *sr);
  * result in the stage cache. */
 void policy_after_finish(run *r, stage_run *sr);
 /* main.c execute(), after record_write(): report.html; frees state. */
-void policy_after_run(run *r);
+void policy_after_run(run *r, int recorded);
 
 /* main.c plan: the decision for one stage, "run: why" / "skip: why"
  * (malloc'd). */

@@ -44,6 +44,7 @@ typedef struct stage_run {
     int out_fd, ctl_fd;
     double start, end, deadline, kill_at, retry_at;
     int attempts, retryable, term_sent, timed_out, exited, log_started;
+    int log_warned;  /* its log could not be written: said once          */
     int status;      /* waitpid status                                */
     strbuf line;     /* partial output line                           */
     strbuf ctl;      /* partial control message                       */

@@ -64,6 +64,17 @@ static double kill_grace(void)
 
 /* ------------------------------------------------------------- output */
 
+/* A stage whose log cannot be written (a full disk) still runs and its
+ * output still reaches the terminal; the lost log is said once. */
+static void log_trouble(stage_run *sr, const char *what)
+{
+    if (sr->log_warned)
+        return;
+    sr->log_warned = 1;
+    fprintf(stderr, "s2nbuild: warning: the log of stage %s (%s) %s: %s\n", sr->def->name,
+            sr->log_path, what, strerror(errno));
+}
+
 /* The log is created with the first line of output: a quiet stage costs
  * no file. */
 static void open_log(run *r, stage_run *sr)
@@ -72,6 +83,8 @@ static void open_log(run *r, stage_run *sr)
     if (sr->log)
         return;
     sr->log = fopen(sr->log_path, sr->log_started ? "a" : "w");
+    if (!sr->log)
+        log_trouble(sr, "cannot be written");
     if (sr->log && !sr->log_started && sr->attempts > 1)
         fprintf(sr->log, "--- attempt %d ---\n", sr->attempts);
     sr->log_started = 1;
@@ -436,7 +449,8 @@ static void finish_stage(run *r, stage_run *sr, int status)
     }
     sr->phase = PH_DONE;
     if (sr->log) {
-        fclose(sr->log);
+        if ((ferror(sr->log) | fclose(sr->log)) != 0)
+            log_trouble(sr, "is incomplete");
         sr->log = NULL;
     }
     policy_after_finish(r, sr);

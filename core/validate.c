@@ -84,6 +84,40 @@ static void check_refs(refcheck *c, s2n_value *v)
         check_refs(c, v->items[i]);
 }
 
+/* `${SECRET}` in a command stage's `run` would be filled in before the
+ * process starts and sit in its argv, readable in /proc by every user of
+ * the machine.  The shell reads `$SECRET` from the environment instead. */
+typedef struct argv_secret {
+    const pipeline *p;
+    diag *d;
+    s2n_value *at;
+} argv_secret;
+
+static void on_argv_ref(void *ctx, const char *name)
+{
+    argv_secret *a = ctx;
+    if (sv_contains(&a->p->secrets, name))
+        diag_error(a->d, a->at,
+                   "run: ${%s} would put the secret on the command line (visible in /proc); "
+                   "write $%s in a run string: the shell reads it from the environment",
+                   name, name);
+}
+
+static void check_argv_secrets(const pipeline *p, stage_def *s, diag *d)
+{
+    s2n_value *cmd = s->type && strcmp(s->type, "command") == 0 ? value_get(s->with, "run") : NULL;
+    if (!cmd)
+        return;
+    argv_secret a = {p, d, cmd};
+    if (cmd->kind == S2N_KIND_STRING)
+        interp_refs(cmd->str, on_argv_ref, &a);
+    for (size_t i = 0; i < cmd->n; i++)
+        if (cmd->items[i]->kind == S2N_KIND_STRING) {
+            a.at = cmd->items[i];
+            interp_refs(cmd->items[i]->str, on_argv_ref, &a);
+        }
+}
+
 static void register_secret_options(run *r, stage_def *s)
 {
     const s2n_plugin *desc = s->plugin->desc;
@@ -137,6 +171,7 @@ int pipeline_prepare(run *r, diag *d)
         check_refs(&c, s->with);
         check_refs(&c, s->env);
         check_refs(&c, value_get(s->node, "workdir"));
+        check_argv_secrets(p, s, d);
     }
     refcheck top = {.r = r, .d = d};
     check_refs(&top, p->env);

@@ -43,4 +43,29 @@ lacks "no part of a secret at a 64 KiB cut" "$all" "T0ken"
 lacks "no head of a secret at a 64 KiB cut" "$all" "s3cr3t-"
 lacks "lines of a multi-line secret masked" "$all" "bXlwcml2YXRla2V5bGluZT"
 contains "the long lines are still there" "$all" "xxxxxxxxxxxxxxxx"
+
+# ${SECRET} in a command's run would be filled in before the process
+# starts and sit in its argv (/proc/PID/cmdline): refused before anything
+# runs, in both forms; $$SECRET (the shell's $SECRET) is the way.
+mkdir argv && cat > argv/s2nbuild.yml <<'YML'
+version: 1
+secrets: [MY_TOKEN]
+stages:
+  - name: s
+    type: command
+    with: { run: "curl -H 'Authorization: ${MY_TOKEN}' http://127.0.0.1:9/" }
+  - name: v
+    type: command
+    with: { run: ["echo", "${MY_TOKEN}"] }
+  - name: ok
+    type: command
+    with: { run: "test -n \"$$MY_TOKEN\" && echo from-env" }
+YML
+expect_rc "a secret interpolated into a command line is refused" 2 "$S2N" -C argv validate
+contains "with its position and the way out" "$OUT" "s2nbuild.yml:6:18: run: \${MY_TOKEN} would put the secret on the command line (visible in /proc); write \$MY_TOKEN"
+contains "the argv form too" "$OUT" "s2nbuild.yml:9:27: run: \${MY_TOKEN} would put"
+lacks "the shell's own \$MY_TOKEN is fine" "$OUT" ":12:"
+sed -i '/name: s$/,/9\/"/d; /name: v$/,/MY_TOKEN}"\] }/d' argv/s2nbuild.yml
+expect_rc "\$MY_TOKEN reaches the command through its environment" 0 "$S2N" -C argv run
+contains "it was there" "$OUT" "from-env"
 finish
