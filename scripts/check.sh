@@ -55,8 +55,9 @@ build_and_check werror --enable-werror
 if [ -z "${S2N_CHECK_QUICK:-}" ]; then
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build_and_check sanitizers --enable-werror --enable-sanitizers
-  # every fuzz target briefly: the core's (pipeline file, JUnit) and the
-  # twine stage's (core metadata, .pypirc, archives)
+  # every fuzz target briefly: the core's (pipeline file, JUnit,
+  # requirement lines, TOML) and the twine stage's (core metadata,
+  # .pypirc, archives)
   for fz in tests/fuzz/run.sh tests/twine/fuzz/run.sh; do
     [ -f "$fz" ] || continue
     if S2N_FUZZ_SECONDS=${S2N_FUZZ_SECONDS:-15} bash "$fz" "$top/_build/fuzz-$(basename "$(dirname "$(dirname "$fz")")")"; then

@@ -19,7 +19,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
        -I"$out" -I"$top" -I"$top/include" $(pkg-config --cflags yaml-0.1 jansson libcrypto libcurl)
        -DS2N_PLUGINDIR='"/nowhere"' -DS2N_BUILDDIR='"/nowhere"' -DS2N_SRCDIR='"/nowhere"'
        -DS2N_INCLUDEDIR='"/nowhere"')
-libs=($(pkg-config --libs yaml-0.1 jansson libcrypto libcurl) -lltdl)
+libs=($(pkg-config --libs yaml-0.1 jansson libcrypto libcurl) -lltdl -lb2)
 # the whole core but main.c: the pipeline reader calls into the policy
 core_srcs=(); for c in "$top"/core/*.c; do [ "$(basename "$c")" = main.c ] || core_srcs+=("$c"); done
 
@@ -27,14 +27,22 @@ core_srcs=(); for c in "$top"/core/*.c; do [ "$(basename "$c")" = main.c ] || co
 targets=(
   "pipeline|tests/fuzz/fuzz_pipeline.c|${core_srcs[*]}|tests/fuzz/corpus/pipeline"
   "junit|tests/pytest/fuzz_junit.c|$top/plugins/common/junit.c|tests/pytest/fuzz-corpus"
+  "requirements|tests/fuzz/fuzz_requirements.c|$top/plugins/common/requirements.c $top/plugins/common/venv_pep508.c $top/plugins/common/venv_pep440.c $top/plugins/common/names.c $top/plugins/common/pyinfo.c $top/plugins/common/hash.c|tests/fuzz/corpus/requirements"
+  "toml|tests/fuzz/fuzz_toml.cc|$top/plugins/common/toml.cc|tests/fuzz/corpus/toml"
 )
 
 status=0
 for spec in "${targets[@]}"; do
   IFS='|' read -r target harness extra seeds <<<"$spec"
   bin=$out/fuzz_$target
-  # shellcheck disable=SC2086
-  "$CC" "${flags[@]}" -include "$out/config.h" -o "$bin" "$top/$harness" $extra "${libs[@]}"
+  if [[ $harness == *.cc ]]; then # the toml++ wrapper is C++17
+    # shellcheck disable=SC2086
+    "${CXX:-clang++}" -std=c++17 "${flags[@]}" $(pkg-config --cflags tomlplusplus) -include "$out/config.h" \
+      -o "$bin" "$top/$harness" $extra "${libs[@]}" $(pkg-config --libs tomlplusplus)
+  else
+    # shellcheck disable=SC2086
+    "$CC" "${flags[@]}" -include "$out/config.h" -o "$bin" "$top/$harness" $extra "${libs[@]}"
+  fi
   work=$out/corpus-$target; mkdir -p "$work"
   regress=$top/tests/fuzz/regressions/$target
   if [ -d "$regress" ] && ls "$regress"/* >/dev/null 2>&1; then
