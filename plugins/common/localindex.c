@@ -468,10 +468,14 @@ static int cmp_files(const void *a, const void *b)
 }
 
 /* Keep files sorted by name: stable pages, stable diffs. */
+/* Files in name order; entries an older s2nbuild wrote lose the JSON key
+ * PEP 714 retired (see publish below). */
 static void sort_files(json_t *doc)
 {
     json_t *files = json_object_get(doc, "files");
     size_t n = json_array_size(files);
+    for (size_t i = 0; i < n; i++)
+        json_object_del(json_array_get(files, i), "dist-info-metadata");
     json_t **v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return;
@@ -593,8 +597,10 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
             json_decref(entry);
             goto out;
         }
+        /* PEP 714: JSON names it core-metadata only.  The old key crashes
+         * pip 22.3-23.1 (Debian 12's pip among them), which read it as the
+         * HTML attribute's string; HTML keeps both attribute names. */
         json_object_set_new(entry, "core-metadata", json_pack("{s:s}", "sha256", msha));
-        json_object_set_new(entry, "dist-info-metadata", json_pack("{s:s}", "sha256", msha));
     }
     json_array_append_new(json_object_get(doc, "files"), entry);
     sort_files(doc);

@@ -39,6 +39,8 @@ w = files["s2n_demo-1.2.0-py3-none-any.whl"]
 assert w["hashes"] == {"sha256": wsha} and w["core-metadata"] == {"sha256": msha}, w
 assert w["requires-python"] == ">=3.8" and w["yanked"] is False
 assert "core-metadata" not in files["s2n-demo-1.2.0.tar.gz"]
+# PEP 714: the old JSON key crashes Debian 12's pip (23.0.1); HTML keeps it
+assert "dist-info-metadata" not in w
 PYEOF
 check "no temporary files left behind" [ -z "$(find "$IDX" -name '*.tmp*')" ]
 
@@ -50,6 +52,20 @@ check "no temporary files left behind" [ -z "$(find "$IDX" -name '*.tmp*')" ]
 check "pip installs s2n-demo from the local index" [ "$rc" = 0 ]
 check "the installed package works" [ "$("$T/venv/bin/python" -c 'import s2n_demo; print(s2n_demo.hello())')" = "hello from s2n-demo" ]
 check "pip took the wheel" grep -q "$W" "$T/pip.log"
+
+# The same index served over HTTP with PEP 691 negotiation: pip asks for
+# JSON, reads index.json (with its PEP 658 metadata) and installs.
+rm -f "$T/http.port"
+"$PY" "$top_srcdir/tests/venv/httpindex.py" "$IDX" "$T/http.port" "$T/http.log" negotiate &
+hpid=$!
+for _ in $(seq 100); do [ -s "$T/http.port" ] && break; sleep 0.05; done
+"$PY" -m pip --python "$T/venv/bin/python" install --no-cache-dir --disable-pip-version-check \
+    --force-reinstall --no-deps --index-url "http://127.0.0.1:$(cat "$T/http.port")/simple" \
+    s2n-demo >"$T/pip-http.log" 2>&1 && rc=0 || rc=$?
+kill "$hpid" 2>/dev/null
+[ "$rc" = 0 ] || cat "$T/pip-http.log"
+check "pip installs from the local index served as PEP 691 JSON" [ "$rc" = 0 ]
+check "...and it was JSON that pip read" grep -q 'GET /simple/s2n-demo/ .*-> application/vnd.pypi.simple.v1+json' "$T/http.log"
 
 # Re-running is a no-op; other bytes under the same name are refused.
 cp "$IDX/simple/s2n-demo/index.html" "$T/page.before"
