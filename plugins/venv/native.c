@@ -577,6 +577,29 @@ void s2n_native_plan_free(s2n_native_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+uint64_t s2n_native_unpacked_size(const s2n_native_plan *p, uint64_t *nfiles)
+{
+    uint64_t total = 0, files = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *rec = p->items[i].info.record;
+        for (const char *line = rec; line && *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            char *f[3] = {0};
+            int nf = s2n_record_split(line, len, f);
+            if (nf == 3 && f[2][0])
+                total += strtoull(f[2], NULL, 10);
+            files += len > 0;
+            for (int k = 0; k < nf; k++)
+                free(f[k]);
+            line = nl ? nl + 1 : NULL;
+        }
+    }
+    if (nfiles)
+        *nfiles = files;
+    return total;
+}
+
 /* Wheels are installed by one thread per CPU: most of an install is the
  * kernel creating files, and that scales with threads. */
 typedef struct install_pool {

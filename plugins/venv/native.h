@@ -8,6 +8,7 @@
 #define S2N_VENV_NATIVE_H
 
 #include "plugins/common/pyinfo.h"
+#include <stdint.h>
 #include "plugins/common/requirements.h"
 #include "plugins/common/wheel_install.h"
 #include "plugins/venv/finder.h"
@@ -63,6 +64,10 @@ int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *w
  * S2N_PLAN_ERROR ("pylock.toml:line:col: ..."). */
 int s2n_pylock_plan(const char *lock, s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
                     char *msg, size_t cap);
+
+/* What the plan's wheels hold once unpacked (their RECORD sizes), in
+ * bytes, and how many files (*nfiles, may be NULL). */
+uint64_t s2n_native_unpacked_size(const s2n_native_plan *plan, uint64_t *nfiles);
 
 /* Install every wheel of the plan into t; byte-compile with `python`
  * when compile != 0.  0 or -1 with a message. */

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define VENV_PLUGIN_VERSION "1.0.0"
@@ -322,6 +323,27 @@ static int add_project(venv_job *j, s2n_native_plan *plan)
     return added;
 }
 
+/* The unpacked-wheel cache is a speed-up, never a reason to fail: when
+ * its file system is read-only or lacks room for what this install would
+ * add (the wheels' files, a quarter more for compiled files and folders),
+ * the install goes without it.  NULL when there is room. */
+static const char *cache_lacks_room(const char *dir, const s2n_native_plan *plan)
+{
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0)
+        return strerror(errno);
+    if (vfs.f_flag & ST_RDONLY)
+        return "read-only file system";
+    uint64_t nfiles = 0;
+    uint64_t need = s2n_native_unpacked_size(plan, &nfiles);
+    need += need / 4 + (1u << 20);
+    if ((uint64_t)vfs.f_bavail * vfs.f_frsize < need)
+        return "not enough free space";
+    if (vfs.f_files && (uint64_t)vfs.f_favail < 2 * nfiles + 64)
+        return "not enough free inodes";
+    return NULL;
+}
+
 /* Requirements (and the project) into tmp: natively when the plan allows,
  * else with pip, each with one line saying why.  `site`: what the system
  * site-packages already provide, or NULL. */
@@ -383,7 +405,11 @@ static int install_with(venv_job *j, const char *tmp, s2n_sitedists *site)
             /* Installed files are hard links into this cache: an
              * environment costs directory entries, not copies. */
             char *dir = j->h->str_printf(j->st, "%s/cache/unpacked", j->h->state_dir(j->st));
-            if (s2n_mkdirs(dir) == 0)
+            const char *why = s2n_mkdirs(dir) == 0 ? cache_lacks_room(dir, &plan) : strerror(errno);
+            if (why)
+                j->h->log(j->st, S2N_LOG_WARN, "wheel cache %s: %s; installing without it", dir,
+                          why);
+            else
                 t.cache_dir = dir;
         }
         char err[1024];
