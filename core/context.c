@@ -52,14 +52,16 @@ static char *git_out(const char *args)
  * process start), else from git itself. */
 static char *git_head(int want_branch)
 {
-    char *branch, *commit;
-    int rc = gitref_head(&branch, &commit);
+    /* one look at .git answers both names */
+    static int rc = 2; /* not read yet */
+    static char *branch, *commit;
+    if (rc == 2)
+        rc = gitref_head(&branch, &commit);
     if (rc == 1)
         return NULL;
     if (rc != 0)
         return git_out(want_branch ? "rev-parse --abbrev-ref HEAD" : "rev-parse HEAD");
-    free(want_branch ? commit : branch);
-    return want_branch ? branch : commit;
+    return xstrdup(want_branch ? branch : commit);
 }
 
 static const char *env_first(const char *const *names)

@@ -667,7 +667,7 @@ static void scan_links(s2n_finder *f)
         scan_link(f->links[i], &f->local, &f->nlocal);
 }
 
-static s2n_distfile copy_file(const s2n_distfile *s)
+s2n_distfile s2n_distfile_copy(const s2n_distfile *s)
 {
     s2n_distfile d = *s;
     d.path = s->path ? strdup(s->path) : NULL;
@@ -692,7 +692,7 @@ size_t s2n_finder_files(s2n_finder *f, const char *norm, s2n_distfile **out)
             if (!nv)
                 break;
             v = nv;
-            v[n++] = copy_file(&f->local[i]);
+            v[n++] = s2n_distfile_copy(&f->local[i]);
         }
     for (size_t i = 0; i < f->nindexes; i++) {
         char *base = file_url_path(f->indexes[i]);

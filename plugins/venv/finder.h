@@ -52,6 +52,8 @@ size_t s2n_finder_files(s2n_finder *f, const char *norm, s2n_distfile **out);
  * could not be read. */
 long s2n_finder_remote_files(s2n_finder *f, const char *norm, s2n_distfile **out, char *err,
                              size_t errcap);
+/* A deep copy (free with s2n_distfiles_free(&d, 1)). */
+s2n_distfile s2n_distfile_copy(const s2n_distfile *s);
 void s2n_distfiles_free(s2n_distfile *v, size_t n);
 
 /* PEP 658: the core metadata (METADATA text) of a file whose index

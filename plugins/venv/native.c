@@ -87,20 +87,6 @@ static long pick(const s2n_distfile *files, size_t n, const s2n_pyinfo *py, cons
     return best;
 }
 
-static s2n_distfile copy_distfile(const s2n_distfile *s)
-{
-    s2n_distfile d = *s;
-    d.path = s->path ? strdup(s->path) : NULL;
-    d.url = s->url ? strdup(s->url) : NULL;
-    d.filename = strdup(s->filename);
-    d.norm = strdup(s->norm);
-    d.version = strdup(s->version);
-    d.tags = s->tags ? strdup(s->tags) : NULL;
-    d.sha256 = s->sha256 ? strdup(s->sha256) : NULL;
-    d.requires_python = s->requires_python ? strdup(s->requires_python) : NULL;
-    return d;
-}
-
 /* The wheel to install for name==version: local sources first, remote
  * indexes only when they lack it. */
 static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *rl,
@@ -133,7 +119,7 @@ static int choose_wheel(s2n_finder *f, const s2n_pyinfo *py, const s2n_reqline *
     }
     int rc;
     if (best >= 0) {
-        *sel = copy_distfile(&files[best]);
+        *sel = s2n_distfile_copy(&files[best]);
         rc = S2N_PLAN_OK;
     } else if (sdist) {
         rc = say(msg, cap, S2N_PLAN_FALLBACK, "%s==%s is only available as a source distribution",
@@ -372,11 +358,6 @@ int s2n_native_finish(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
     if (rc == S2N_PLAN_OK)
         rc = check_closure(p, py, msg, cap);
     return rc;
-}
-
-s2n_distfile s2n_distfile_copy(const s2n_distfile *s)
-{
-    return copy_distfile(s);
 }
 
 int s2n_native_add_wheel(s2n_native_plan *p, const s2n_pyinfo *py, const char *wheel,

@@ -50,7 +50,6 @@ void s2n_native_plan_free(s2n_native_plan *plan);
 int s2n_native_finish(s2n_finder *f, const s2n_pyinfo *py, s2n_native_plan *p,
                       s2n_distfile *sel, const s2n_reqline **sel_rl, size_t nsel, char *msg,
                       size_t cap);
-s2n_distfile s2n_distfile_copy(const s2n_distfile *s);
 
 /* Append a local wheel (the editable project) to a plan and check the
  * closure of the whole plan again.  S2N_PLAN_OK, or FALLBACK/ERROR with

@@ -71,7 +71,6 @@ fi
 
 # Not met by the system: pip, with the reason.
 printf 'pytest>=99\n' > toonew.txt
-"$S2N" stage venv path=toonew requirements=toonew.txt system_site_packages=true no_index=true >/dev/null 2>&1
 OUT=$("$S2N" stage venv path=toonew requirements=toonew.txt system_site_packages=true no_index=true 2>&1)
 contains "a version the system lacks goes to pip" "$OUT" "installing with pip: pytest>=99 is not pinned"
 printf 'pytest-cov[testing]\n' > extras.txt
