@@ -31,21 +31,23 @@ void cache_configure(int nc, int force)
 
 typedef struct hasher {
     EVP_MD_CTX *md;
+    int bad; /* a digest call failed: no key rather than a wrong one */
 } hasher;
 
 static void h_init(hasher *h)
 {
     h->md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(h->md, EVP_sha256(), NULL);
+    h->bad = !h->md || !core_sha256() || EVP_DigestInit_ex(h->md, core_sha256(), NULL) != 1;
 }
 
 /* Length-prefixed, so "ab"+"c" never equals "a"+"bc". */
 static void h_str(hasher *h, const char *s)
 {
     size_t n = s ? strlen(s) : (size_t)-1;
-    EVP_DigestUpdate(h->md, &n, sizeof n);
-    if (s)
-        EVP_DigestUpdate(h->md, s, strlen(s));
+    if (h->bad)
+        return;
+    h->bad = EVP_DigestUpdate(h->md, &n, sizeof n) != 1 ||
+             (s && EVP_DigestUpdate(h->md, s, strlen(s)) != 1);
 }
 
 static void h_fmt(hasher *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -59,12 +61,15 @@ static void h_fmt(hasher *h, const char *fmt, ...)
     free(s);
 }
 
+/* The hex key (malloc'd), or NULL when hashing failed. */
 static char *h_final(hasher *h)
 {
     unsigned char d[32];
     unsigned int n = 0;
-    EVP_DigestFinal_ex(h->md, d, &n);
+    int ok = !h->bad && EVP_DigestFinal_ex(h->md, d, &n) == 1 && n == 32;
     EVP_MD_CTX_free(h->md);
+    if (!ok)
+        return NULL;
     char *hex = xmalloc(65);
     for (unsigned i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
@@ -355,7 +360,10 @@ char *cache_key(run *r, stage_run *sr, char **why_not)
         for (size_t k = 0; k < up->out_keys.n; k++)
             h_fmt(&h, "output %s=%s", up->out_keys.v[k], up->out_vals.v[k]);
     }
-    return h_final(&h);
+    char *key = h_final(&h);
+    if (!key)
+        *why_not = xstrdup("the cache key could not be computed (sha256 failed)");
+    return key;
 }
 
 /* ------------------------------------------------------------ storage */

@@ -620,8 +620,17 @@ int main(int argc, char **argv)
         goto out;
     }
     int cargc = (int)rest.n;
+    char why[256];
     if (c.dir && chdir(c.dir) != 0) {
         fprintf(stderr, "s2nbuild: -C %s: %s\n", c.dir, strerror(errno));
+        rc = EXIT_USAGE;
+    } else if ((strcmp(cmd, "run") == 0 || strcmp(cmd, "plan") == 0 || strcmp(cmd, "stage") == 0) &&
+               sha256_selftest(why, sizeof why) != 0) {
+        const char *conf = getenv("OPENSSL_CONF");
+        fprintf(stderr,
+                "s2nbuild: OpenSSL computes no SHA-256 here (%s%s%s); stage cache keys and artifact "
+                "digests need it: check the OpenSSL configuration\n",
+                why, conf ? ", OPENSSL_CONF=" : "", conf ? conf : "");
         rc = EXIT_USAGE;
     } else if (strcmp(cmd, "run") == 0 || strcmp(cmd, "plan") == 0 || strcmp(cmd, "validate") == 0)
         rc = cmd_pipeline(&c, cmd, cargc, cargv);

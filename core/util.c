@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,37 +329,81 @@ int rm_rf(const char *path)
     return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Fetched once: explicit fetching is what OpenSSL 3 recommends, and it
+ * fails visibly where a configuration (OPENSSL_CONF, FIPS properties)
+ * takes the algorithm away, instead of leaving digests unwritten. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+const EVP_MD *core_sha256(void)
+{
+    pthread_once(&sha256_once, sha256_fetch);
+    return sha256_md;
+}
+
+int sha256_selftest(char *why, size_t cap)
+{
+    static const unsigned char abc[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    unsigned char md[32];
+    unsigned int n = 0;
+    const EVP_MD *alg = core_sha256();
+    if (alg && EVP_Digest("abc", 3, md, &n, alg, NULL) == 1 && n == 32 && memcmp(md, abc, 32) == 0)
+        return 0;
+    unsigned long e = ERR_peek_last_error();
+    snprintf(why, cap, "%s", e ? ERR_reason_error_string(e) : "wrong result for a known input");
+    ERR_clear_error();
+    return -1;
+}
+
 int sha256_file_hex(const char *path, char out[65], uint64_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     unsigned char buf[65536], md[32];
     uint64_t total = 0;
-    int rc = 0;
-    for (;;) {
+    int rc = ctx && core_sha256() && EVP_DigestInit_ex(ctx, core_sha256(), NULL) == 1 ? 0 : -1;
+    int err = rc ? ENOMEM : 0; /* sha256 itself was checked at start-up */
+    while (rc == 0) {
         ssize_t r = read(fd, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
+            err = errno;
             rc = -1;
             break;
         }
         if (r == 0)
             break;
-        EVP_DigestUpdate(ctx, buf, (size_t)r);
+        if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
+            err = ENOMEM;
+            rc = -1;
+        }
         total += (uint64_t)r;
     }
-    EVP_DigestFinal_ex(ctx, md, NULL);
+    if (rc == 0 && EVP_DigestFinal_ex(ctx, md, NULL) != 1) {
+        err = ENOMEM;
+        rc = -1;
+    }
     EVP_MD_CTX_free(ctx);
     close(fd);
+    if (rc != 0) {
+        errno = err;
+        return -1;
+    }
     for (int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", md[i]);
     if (size)
         *size = total;
-    return rc;
+    return 0;
 }
 
 double now_monotonic(void)

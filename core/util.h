@@ -52,7 +52,15 @@ int write_file_atomic(const char *path, const void *data, size_t len);
 char *read_file(const char *path, size_t *len); /* malloc'd, NUL-terminated */
 char *path_join(const char *a, const char *b);  /* b absolute -> copy of b */
 int rm_rf(const char *path);
+/* Lowercase hex sha256 of a file; 0, or -1 with errno set (the file
+ * untouched in `out`). */
 int sha256_file_hex(const char *path, char out[65], uint64_t *size);
+/* 0 when OpenSSL computes SHA-256 correctly here, else -1 and why.  Cache
+ * keys and artifact digests stand on it: a digest that was never written
+ * would make every cache key alike. */
+int sha256_selftest(char *why, size_t cap);
+/* OpenSSL's SHA-256, fetched once (NULL when unavailable). */
+const struct evp_md_st *core_sha256(void);
 
 double now_monotonic(void);
 int levenshtein(const char *a, const char *b);
