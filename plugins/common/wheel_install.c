@@ -418,7 +418,9 @@ static int verify_member(placer *c, const oldrow *row, const char *member,
                     algo);
     unsigned char dg[EVP_MAX_MD_SIZE];
     unsigned dl = 0;
-    EVP_Digest(len ? data : (const unsigned char *)"", len, dg, &dl, md, NULL);
+    if (EVP_Digest(len ? data : (const unsigned char *)"", len, dg, &dl, md, NULL) != 1)
+        return fail(c->err, c->errcap, "%s: OpenSSL will not compute '%s' here (FIPS mode?) to check %s",
+                    c->w->path, algo, member);
     return verify(row, member, dg, dl, algo, len, c->w->path, c->err, c->errcap);
 }
 

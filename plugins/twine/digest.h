@@ -16,15 +16,14 @@
 
 typedef struct twine_digest_job twine_digest_job;
 
-/* Start hashing `path` in the background (with sha256_only, md5 and
- * blake2b-256 are not computed and stay zero); NULL when out of memory
- * (then use twine_digests_parallel). */
-twine_digest_job *twine_digests_start(const char *path, int sha256_only);
+/* Start hashing `path` in the background: the digests in `want`
+ * (S2N_DIGEST_*; md5 left out where OpenSSL refuses it), the others stay
+ * zero; NULL when out of memory (then use twine_digests_parallel). */
+twine_digest_job *twine_digests_start(const char *path, unsigned want);
 /* Wait for the job, fill `d`, free the job.  0, or -1 with errno set. */
 int twine_digests_finish(twine_digest_job *job, s2n_digests *d);
 
-/* Same result as s2n_digests_file(); threaded for big files, which with
- * sha256_only get sha256 alone. */
-int twine_digests_parallel(const char *path, int sha256_only, s2n_digests *d);
+/* Same result as s2n_digests_file(); threaded for big files. */
+int twine_digests_parallel(const char *path, unsigned want, s2n_digests *d);
 
 #endif

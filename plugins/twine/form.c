@@ -238,10 +238,12 @@ int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,
         if (multi(f, m, level, "license_files", "License-File", 24))
             goto out;
     }
-    if (d) {
+    if (d && (d->have & S2N_DIGEST_MD5)) {
         s2n_hex(d->md5, 16, hex);
         if (add(f, "md5_digest", strdup(hex)))
             goto out;
+    }
+    if (d && (d->have & S2N_DIGEST_BLAKE2)) {
         s2n_hex(d->blake2b_256, 32, hex);
         if (add(f, "blake2_256_digest", strdup(hex)))
             goto out;
@@ -264,16 +266,4 @@ void twine_form_free(twine_form *f)
         free((char *)f->fields[i].value);
     free(f->fields);
     memset(f, 0, sizeof *f);
-}
-
-void twine_form_drop(twine_form *f, const char *name)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        if (strcmp(f->fields[i].name, name) == 0)
-            free((char *)f->fields[i].value);
-        else
-            f->fields[o++] = f->fields[i];
-    }
-    f->n = o;
 }

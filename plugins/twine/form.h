@@ -23,9 +23,6 @@ typedef struct twine_form {
 int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,
                      const char *file_name, const s2n_digests *d);
 void twine_form_free(twine_form *f);
-/* Leave out every field called `name` (digests: sha256 drops md5_digest
- * and blake2_256_digest, as twine does where FIPS forbids them). */
-void twine_form_drop(twine_form *f, const char *name);
 
 /* pkginfo's value folding: Description keeps its lines (minus an
  * 8-space indent), other fields join lines with ' '.  malloc'd. */

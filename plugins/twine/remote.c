@@ -288,8 +288,10 @@ static void set_hex(twine_dist *d, const s2n_digests *dg)
     s2n_hex(dg->sha256, 32, d->sha256);
     s2n_hex(dg->md5, 16, d->md5);
     s2n_hex(dg->blake2b_256, 32, d->blake2);
-    if (d->sha256_only) /* not computed for large files, not sent */
-        d->md5[0] = d->blake2[0] = '\0';
+    if (!(dg->have & S2N_DIGEST_MD5))
+        d->md5[0] = '\0';
+    if (!(dg->have & S2N_DIGEST_BLAKE2))
+        d->blake2[0] = '\0';
     d->size = dg->size;
     d->digests = *dg;
     d->have_digests = 1;
@@ -305,7 +307,7 @@ int twine_dist_digests(twine_dist *d)
         rc = twine_digests_finish(d->job, &dg);
         d->job = NULL;
     } else {
-        rc = twine_digests_parallel(d->path, d->sha256_only, &dg);
+        rc = twine_digests_parallel(d->path, d->want, &dg);
     }
     if (rc != 0)
         return rc;
@@ -351,7 +353,7 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
     /* A large file starts hashing now, so the index round trip overlaps
      * with it (and the upload with what is left). */
     if (d->deferred && !d->have_digests && !d->job)
-        d->job = twine_digests_start(d->path, d->sha256_only); /* NULL: hashed when needed */
+        d->job = twine_digests_start(d->path, d->want); /* NULL: hashed when needed */
     int known = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
     if (known < 0 && t->index_url)
         h->log(st, S2N_LOG_WARN, "%s: could not ask the index first (%s); uploading anyway",
@@ -381,18 +383,23 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         return TWINE_FAILED;
     }
 
-    s2n_late_field late[3] = {
-        {.name = "sha256_digest", .len = 64, .value = late_digest, .ud = d},
-        {.name = "md5_digest", .len = 32, .value = late_digest, .ud = d},
-        {.name = "blake2_256_digest", .len = 64, .value = late_digest, .ud = d},
-    };
+    s2n_late_field late[3];
+    size_t nlate = 0;
+    if (d->deferred) {
+        late[nlate++] = (s2n_late_field){.name = "sha256_digest", .len = 64, .value = late_digest, .ud = d};
+        if (d->want & S2N_DIGEST_MD5)
+            late[nlate++] = (s2n_late_field){.name = "md5_digest", .len = 32, .value = late_digest, .ud = d};
+        if (d->want & S2N_DIGEST_BLAKE2)
+            late[nlate++] =
+                (s2n_late_field){.name = "blake2_256_digest", .len = 64, .value = late_digest, .ud = d};
+    }
     double start = now_s();
     for (int attempt = 0;; attempt++) {
         progress_state ps = {.st = st, .h = h, .name = d->file_name};
         clock_gettime(CLOCK_MONOTONIC, &ps.start);
         s2n_http_resp r;
         int rc = s2n_upload_post(t->upload_url, &t->http, d->form.fields, d->form.n, "content",
-                                 d->path, late, !d->deferred ? 0 : d->sha256_only ? 1 : 3,
+                                 d->path, late, nlate,
                                  t->tty ? on_progress : NULL, &ps, &r);
         /* However the request ended, the digests are needed from here on
          * (messages, the index check) and the threads must not outlive it. */

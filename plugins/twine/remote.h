@@ -27,8 +27,9 @@ typedef struct twine_dist {
     const char *file_name;   /* base name                              */
     const char *project;     /* Name from the metadata                 */
     int have_digests;        /* the digests below are known            */
-    int sha256_only;         /* send sha256_digest alone (digests: sha256);
-                                md5/blake2 are then "" when large      */
+    unsigned want;           /* S2N_DIGEST_* sent (digests: option, less
+                                md5 where OpenSSL refuses it); the
+                                others are "" below                   */
     s2n_digests digests;
     char sha256[65];
     char md5[33];

@@ -17,6 +17,7 @@
  */
 #include "plugins/twine/settings.h"
 
+#include "plugins/common/hash.h" /* S2N_DIGEST_* */
 #include "plugins/common/pypirc.h"
 
 #include <stdlib.h>
@@ -62,7 +63,7 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
     c->insecure = h->opt_bool(st, "insecure", &b) == 0 && b;
     c->check = !(h->opt_bool(st, "check", &b) == 0 && !b);
     const char *dg = h->opt_string(st, "digests");
-    c->sha256_only = dg && strcmp(dg, "sha256") == 0;
+    c->digests = dg && strcmp(dg, "sha256") == 0 ? S2N_DIGEST_SHA256 : S2N_DIGEST_ALL;
     if (c->retries < 0 || c->retries > 20) {
         h->error(st, "retries", "expected 0 to 20, got %lld", c->retries);
         return S2N_ERROR;

@@ -17,7 +17,7 @@ typedef struct twine_config {
     const char *index_url;   /* remote: simple index, or NULL            */
     const char *username, *password, *cafile;
     int insecure, skip_existing, check;
-    int sha256_only;         /* digests: sha256                          */
+    unsigned digests;        /* S2N_DIGEST_* to send (digests: option)   */
     long long retries, timeout;
 } twine_config;
 

@@ -251,7 +251,7 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const c
     int may_defer = !c->local;
     memset(it, 0, sizeof *it);
     it->d.path = path;
-    it->d.sha256_only = c->sha256_only;
+    it->d.want = c->digests;
     if (expect && strlen(expect) == 64) {
         memcpy(it->d.expect_sha256, expect, 65);
         it->d.expect_from = from;
@@ -296,15 +296,9 @@ static int load_dist(s2n_stage *st, const s2n_host *h, const char *path, const c
         h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(&it->d, err, sizeof err));
         return 1;
     }
-    h->log(st, S2N_LOG_DEBUG, "%s: sha256, md5 and blake2b-256 of %llu bytes in %.3f s",
-           it->d.file_name, it->d.size, mono_now() - t0);
-    if (twine_form_build(&it->d.form, &it->meta, it->kind, path, &it->d.digests) != 0)
-        return -1;
-    if (c->sha256_only) {
-        twine_form_drop(&it->d.form, "md5_digest");
-        twine_form_drop(&it->d.form, "blake2_256_digest");
-    }
-    return 0;
+    h->log(st, S2N_LOG_DEBUG, "%s: digests of %llu bytes in %.3f s", it->d.file_name, it->d.size,
+           mono_now() - t0);
+    return twine_form_build(&it->d.form, &it->meta, it->kind, path, &it->d.digests) == 0 ? 0 : -1;
 }
 
 static void free_item(dist_item *it)
@@ -372,6 +366,13 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
     twine_config c;
     if (twine_config_resolve(st, h, &c) != S2N_OK)
         return S2N_ERROR;
+    /* What twine does where FIPS takes md5 away: indexes verify the
+     * digests that are sent, and PyPI ignores md5 anyway.  Asked here, not
+     * in validate: the core validates in its own process, which need not
+     * start OpenSSL for that. */
+    int md5_refused = (c.digests & S2N_DIGEST_MD5) && !s2n_md_md5();
+    if (md5_refused)
+        c.digests &= ~(unsigned)S2N_DIGEST_MD5;
     pathlist files = {0};
     int result = collect_files(st, h, &files);
     if (result != S2N_OK) {
@@ -427,6 +428,10 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
         curl_global_init(CURL_GLOBAL_DEFAULT);
         h->log(st, S2N_LOG_INFO, "publishing %zu file(s) to %s%s%s", loaded, c.repo_label,
                c.username ? " as " : "", c.username ? c.username : "");
+        if (md5_refused)
+            h->log(st, S2N_LOG_INFO,
+                   "md5 is not available from OpenSSL here (FIPS mode?): md5_digest is not sent, "
+                   "as twine does; sha256_digest and blake2_256_digest are");
     } else {
         h->log(st, S2N_LOG_INFO, "no repository configured: publishing %zu file(s) to the local index %s",
                loaded, c.index_dir);
