@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -488,6 +489,71 @@ static void sort_files(json_t *doc)
     free(v);
 }
 
+/* The release an sdist file name is for: "<name>-<version>.tar.gz" or
+ * ".zip", where <name> normalizes to the project's `norm`.  The split is
+ * the first '-' after which the prefix is the project, so legacy names
+ * with dashes ("s2n-demo-1.2.0.tar.gz") read right.  0 and the version
+ * in `ver`; -1 when the name is no sdist of this project. */
+static int sdist_version(const char *fname, const char *norm, char *ver, size_t cap)
+{
+    size_t n = strlen(fname), ext;
+    if (n > 7 && strcasecmp(fname + n - 7, ".tar.gz") == 0)
+        ext = 7;
+    else if (n > 4 && strcasecmp(fname + n - 4, ".zip") == 0)
+        ext = 4;
+    else
+        return -1;
+    size_t stem = n - ext;
+    for (size_t i = 1; i + 1 < stem; i++) {
+        if (fname[i] != '-')
+            continue;
+        char prefix[256], pn[256];
+        if (i >= sizeof prefix)
+            return -1;
+        memcpy(prefix, fname, i);
+        prefix[i] = '\0';
+        if (s2n_name_normalize(prefix, pn, sizeof pn) < sizeof pn && strcmp(pn, norm) == 0) {
+            if (stem - i - 1 >= cap)
+                return -1;
+            memcpy(ver, fname + i + 1, stem - i - 1);
+            ver[stem - i - 1] = '\0';
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* One release on PyPI is one PEP 440 version: "1.2" and "1.2.0" are the
+ * same (Warehouse looks releases up by canonical version).  Versions
+ * that are not PEP 440 match only themselves. */
+static int same_release(const char *a, const char *b)
+{
+    char na[256], nb[256];
+    if (s2n_version_normalize(a, na, sizeof na) == 0 && s2n_version_normalize(b, nb, sizeof nb) == 0)
+        return s2n_version_compare(na, nb) == 0;
+    return strcmp(a, b) == 0;
+}
+
+/* PyPI's rule: one sdist per release, whatever its file name or format
+ * (.tar.gz and .zip alike).  Returns the file already there, or NULL. */
+static const char *other_sdist_of_release(json_t *doc, const char *fname, const char *norm,
+                                          char *ver, size_t cap)
+{
+    if (sdist_version(fname, norm, ver, cap) != 0)
+        return NULL;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(doc, "files"), i, f)
+    {
+        const char *fn = json_str(f, "filename");
+        char over[256];
+        if (fn && strcmp(fn, fname) != 0 && sdist_version(fn, norm, over, sizeof over) == 0 &&
+            same_release(ver, over))
+            return fn;
+    }
+    return NULL;
+}
+
 s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, int skip_existing,
                                      char *existing_sha256, char *err, size_t errcap)
 {
@@ -570,6 +636,19 @@ s2n_li_result s2n_localindex_publish(const char *dir, const s2n_li_file *file, i
         set_err(err, errcap,
                 "File already exists ('%s'): the index holds sha256 %s, this file is sha256 %s",
                 fname, osha ? osha : "?", sha);
+        result = S2N_LI_CONFLICT;
+        goto out;
+    }
+    /* After the file-name rule, as on PyPI; skip_existing does not apply:
+     * twine skips only "File already exists" answers, and PyPI answers
+     * this one "400 Only one sdist may be uploaded per release.". */
+    char ver[256];
+    const char *held = other_sdist_of_release(doc, fname, norm, ver, sizeof ver);
+    if (held) {
+        set_err(err, errcap,
+                "Only one sdist may be uploaded per release. The index already holds '%s' for "
+                "%s %s (PyPI refuses this upload: 400 Bad Request)",
+                held, norm, ver);
         result = S2N_LI_CONFLICT;
         goto out;
     }

@@ -11,7 +11,8 @@
  *
  * Every update takes <dir>/.lock (flock) and replaces files by temp +
  * rename, so readers never see a half-written page and two publishers
- * never lose each other's files.  Same conflict rules as PyPI.
+ * never lose each other's files.  Same conflict rules as PyPI: a file
+ * name holds one content for good, and a release has one sdist.
  * Not ABI.  Owner: the twine plugin.
  */
 #ifndef S2N_COMMON_LOCALINDEX_H
@@ -23,7 +24,9 @@ typedef enum s2n_li_result {
     S2N_LI_ERROR = -1,    /* could not update (err says why)            */
     S2N_LI_ADDED = 0,     /* the file is now in the index               */
     S2N_LI_IDENTICAL = 1, /* the same bytes were already there          */
-    S2N_LI_CONFLICT = 2,  /* same file name, other bytes: refused       */
+    S2N_LI_CONFLICT = 2,  /* same file name, other bytes; or a second
+                             sdist of the release (any name, .tar.gz or
+                             .zip): refused, err names the file there   */
     S2N_LI_SKIPPED = 3    /* same file name, other bytes, skip_existing */
 } s2n_li_result;
 

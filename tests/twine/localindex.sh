@@ -84,6 +84,36 @@ checks "skip_existing: exit 0 and says so" '[ "$rc" = 0 ] && grep -q "skipped (s
 TWINE_REPOSITORY=local stage index_dir="$IDX" files="dist/$S" skip_existing=true >"$T/5.log" 2>&1 && rc=0 || rc=$?
 check "TWINE_REPOSITORY=local is the local index too" [ "$rc" = 0 ]
 
+# PyPI's other conflict rule: one sdist per release ("400 Only one sdist
+# may be uploaded per release."), whatever the file is called.
+cd "$T/b"
+mkdir -p sd
+cp "dist/$S" sd/s2n_demo-1.2.0.tar.gz
+cp "$IDX/simple/s2n-demo/index.json" "$T/json.before"
+stage index_dir="$IDX" files=sd/s2n_demo-1.2.0.tar.gz >"$T/6.log" 2>&1 && rc=0 || rc=$?
+check "second sdist of 1.2.0 (other name, other bytes): exit 1" [ "$rc" = 1 ]
+check "...says PyPI's sentence and names the sdist already there" grep -q "s2n_demo-1.2.0.tar.gz: Only one sdist may be uploaded per release. The index already holds 's2n-demo-1.2.0.tar.gz' for s2n-demo 1.2.0" "$T/6.log"
+checks "...and publishes nothing" 'cmp -s "$T/page.before" "$IDX/simple/s2n-demo/index.html" && cmp -s "$T/json.before" "$IDX/simple/s2n-demo/index.json" && [ ! -e "$IDX/simple/s2n-demo/s2n_demo-1.2.0.tar.gz" ] && [ -z "$(find "$IDX" -name "*.tmp*")" ]'
+stage index_dir="$IDX" files=sd/s2n_demo-1.2.0.tar.gz skip_existing=true >"$T/7.log" 2>&1 && rc=0 || rc=$?
+checks "skip_existing does not skip it (twine skips only 'File already exists')" '[ "$rc" = 1 ] && grep -q "Only one sdist may be uploaded per release" "$T/7.log"'
+cp "$T/a/dist/$S" sd/s2n_demo-1.2.0.tar.gz
+stage index_dir="$IDX" files=sd/s2n_demo-1.2.0.tar.gz >"$T/8.log" 2>&1 && rc=0 || rc=$?
+checks "the same bytes under another sdist name: refused too" '[ "$rc" = 1 ] && grep -q "already holds .s2n-demo-1.2.0.tar.gz." "$T/8.log"'
+stage index_dir="$IDX" files="$T/a/dist/$S" >"$T/9.log" 2>&1 && rc=0 || rc=$?
+checks "the same sdist again (same name, same bytes): already there, ok" '[ "$rc" = 0 ] && grep -q "already in the local index with the same sha256" "$T/9.log"'
+# .zip sdists count, and 1.2 is the release 1.2.0 (PEP 440 equality).
+for seed in s2n_demo-1.2.0.zip s2n-demo-1.2.tar.gz; do
+    z="$T/seed-$seed"
+    mkdir -p "$z/simple/s2n-demo"
+    printf '{"meta": {"api-version": "1.0"}, "name": "s2n-demo", "files": [{"filename": "%s", "url": "%s", "hashes": {"sha256": "%064d"}, "yanked": false}]}\n' \
+        "$seed" "$seed" 0 >"$z/simple/s2n-demo/index.json"
+    stage index_dir="$z" files="$T/a/dist/$S" >"$T/seed.log" 2>&1 && rc=0 || rc=$?
+    checks "an index holding $seed refuses $S" '[ "$rc" = 1 ] && grep -q "already holds .$seed. for s2n-demo 1.2.0" "$T/seed.log" && [ ! -e "$z/simple/s2n-demo/$S" ]'
+done
+build_fixture "$T/n" 1.3.0
+(cd "$T/n" && stage index_dir="$IDX" files="dist/s2n-demo-1.3.0.tar.gz") >"$T/10.log" 2>&1 && rc=0 || rc=$?
+checks "the sdist of another release is published" '[ "$rc" = 0 ] && grep -q "s2n-demo-1.3.0.tar.gz#sha256=" "$IDX/simple/s2n-demo/index.html"'
+
 # Concurrent publishers (each in its own workspace: one workspace runs one
 # s2nbuild at a time) into one index: nothing lost.
 mkdir -p "$T/c"
