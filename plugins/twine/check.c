@@ -76,28 +76,100 @@ static int content_type_ok(const char *ct, char *why, size_t cap)
     return ok;
 }
 
-/* Name and version parts of a distribution file name. */
+/* The binary distribution format's file name,
+ *   {distribution}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl
+ * checked as Warehouse's file_upload does through packaging's
+ * parse_wheel_filename (its words in parentheses): 5 or 6 '-'-separated
+ * parts, a distribution part of letters, digits, '_' and '.' without
+ * "__" (the escaping PEP 427 asks for), a build tag that starts with a
+ * digit; and none empty, which pip's own name pattern requires.  The name
+ * and version parts are compared with the metadata by the caller.
+ * Warehouse's platform tag list is not mirrored: it changes over time.
+ * Returns the number of parts, 0 when the name is not of this form. */
+static int wheel_name_parts(const char *base, char parts[6][256], unsigned *problems,
+                            twine_report_fn report, void *ud, const char *file)
+{
+    static const char *const what6[] = {"distribution", "version", "build tag",
+                                        "python tag", "abi tag", "platform tag"};
+    static const char *const what5[] = {"distribution", "version", "python tag", "abi tag",
+                                        "platform tag"};
+    char msg[768];
+    size_t n = strlen(base) - 4; /* ".whl" */
+    int np = 1;
+    for (size_t i = 0; i < n; i++)
+        np += base[i] == '-';
+    if (np != 5 && np != 6) {
+        snprintf(msg, sizeof msg,
+                 "invalid wheel file name (wrong number of parts): %d '-'-separated parts, "
+                 "expected 5 or 6: {distribution}-{version}(-{build tag})?-{python tag}-"
+                 "{abi tag}-{platform tag}.whl",
+                 np);
+        report(ud, file, msg);
+        ++*problems;
+        return 0;
+    }
+    const char *p = base;
+    for (int k = 0; k < np; k++) {
+        const char *e = memchr(p, '-', (size_t)(base + n - p));
+        if (!e)
+            e = base + n;
+        snprintf(parts[k], 256, "%.*s", (int)(e - p), p);
+        p = e + 1;
+    }
+    int ok = 1;
+    for (int k = 0; k < np; k++)
+        if (!parts[k][0]) {
+            snprintf(msg, sizeof msg, "invalid wheel file name: the %s part is empty",
+                     (np == 6 ? what6 : what5)[k]);
+            report(ud, file, msg);
+            ++*problems;
+            ok = 0;
+        }
+    int name_ok = !strstr(parts[0], "__");
+    for (const char *c = parts[0]; *c; c++)
+        name_ok &= isalnum((unsigned char)*c) || *c == '_' || *c == '.';
+    if (!name_ok) {
+        snprintf(msg, sizeof msg,
+                 "invalid wheel file name (invalid project name): the distribution part '%.255s' "
+                 "may hold only letters, digits, '_' and '.', and no '__'",
+                 parts[0]);
+        report(ud, file, msg);
+        ++*problems;
+        ok = 0;
+    }
+    if (np == 6 && parts[2][0] && !isdigit((unsigned char)parts[2][0])) {
+        snprintf(msg, sizeof msg,
+                 "invalid wheel file name (invalid build number): the build tag '%.255s' must start "
+                 "with a digit",
+                 parts[2]);
+        report(ud, file, msg);
+        ++*problems;
+    }
+    return ok ? np : 0;
+}
+
+/* Name and version parts of a distribution file name: for a wheel after
+ * wheel_name_parts said it is well formed, for an sdist
+ * NAME-VERSION.tar.gz (or .zip) split at the last '-'. */
 static int split_file_name(const char *file, s2n_dist_kind kind, char *name, size_t ncap,
-                           char *ver, size_t vcap)
+                           char *ver, size_t vcap, unsigned *problems, twine_report_fn report,
+                           void *ud)
 {
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     size_t n = strlen(base);
-    size_t ext = kind == S2N_DIST_WHEEL ? 4 : 7;
+    if (kind == S2N_DIST_WHEEL) {
+        char parts[6][256];
+        if (n < 4 || wheel_name_parts(base, parts, problems, report, ud, file) == 0)
+            return 1; /* reported */
+        snprintf(name, ncap, "%s", parts[0]);
+        snprintf(ver, vcap, "%s", parts[1]);
+        return 0;
+    }
+    size_t ext = n > 4 && strcmp(base + n - 4, ".zip") == 0 ? 4 : 7;
     if (n <= ext)
         return -1;
     n -= ext;
-    if (kind == S2N_DIST_WHEEL) {
-        const char *d1 = memchr(base, '-', n);
-        if (!d1)
-            return -1;
-        const char *d2 = memchr(d1 + 1, '-', n - (size_t)(d1 + 1 - base));
-        if (!d2)
-            return -1;
-        snprintf(name, ncap, "%.*s", (int)(d1 - base), base);
-        snprintf(ver, vcap, "%.*s", (int)(d2 - d1 - 1), d1 + 1);
-        return 0;
-    }
     /* sdist: the version starts after the last '-' (names may hold '-'). */
     const char *d = NULL;
     for (const char *p = base; p < base + n; p++)
@@ -146,16 +218,20 @@ unsigned twine_check(const s2n_coremeta *m, s2n_dist_kind kind, const char *file
 
     /* The file name must carry the same project and version (PyPI checks). */
     char fname[256], fver[256];
-    if (split_file_name(file, kind, fname, sizeof fname, fver, sizeof fver) != 0) {
-        PROBLEM("the file name does not have the form NAME-VERSION%s",
-                kind == S2N_DIST_WHEEL ? "-TAGS.whl" : ".tar.gz");
-    } else if (name && *name && s2n_name_valid(name)) {
+    int split = split_file_name(file, kind, fname, sizeof fname, fver, sizeof fver, &problems,
+                                report, ud);
+    if (split < 0) {
+        PROBLEM("the file name does not have the form NAME-VERSION.tar.gz");
+    } else if (split == 0 && name && *name && s2n_name_valid(name)) {
         char a[256], b[256], fv[256];
         s2n_name_normalize(name, a, sizeof a);
         s2n_name_normalize(fname, b, sizeof b);
         if (strcmp(a, b) != 0)
             PROBLEM("the file name is for project '%s' but the metadata says '%s'", fname, name);
-        else if (*vnorm && (s2n_version_normalize(fver, fv, sizeof fv) != 0 || strcmp(fv, vnorm) != 0))
+        /* Equal as PEP 440 versions, as Warehouse compares them: the
+         * release 1.0 takes a file named 1.0.0. */
+        else if (*vnorm && (s2n_version_normalize(fver, fv, sizeof fv) != 0 ||
+                            s2n_version_compare(fv, vnorm) != 0))
             PROBLEM("the file name is for version '%s' but the metadata says '%s'", fver, version);
         else if (warn && *vnorm) {
             /* PyPI refuses new uploads whose names are not normalized

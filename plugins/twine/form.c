@@ -149,24 +149,87 @@ static char *safe_name(const char *name)
     return out;
 }
 
-/* twine's wheel_file_re "pyver" group for ordinary wheel names. */
+/*
+ * twine 4.0.2 sends wheel_file_re's "pyver" group (twine/wheel.py), or
+ * "any" when the name does not match:
+ *
+ *   ^(?P<name>.+?)(-(?P<ver>\d.+?))?((-(?P<build>\d.*?))?
+ *    -(?P<pyver>.+?)-(?P<abi>.+?)-(?P<plat>.+?)\.whl|\.dist-info)$
+ *
+ * For invalid names the lazy groups give surprising answers
+ * ("foo-bar-1.0-py3-none-any.whl" sends "bar"), and the form must be
+ * twine's, so this walks the alternatives in the order Python's
+ * backtracking tries them.  Every group but the last ends where a '-'
+ * follows, so only '-' positions are tried; `.` matches no newline.
+ */
+typedef struct pyver_match {
+    const char *s;
+    size_t n;     /* the name without ".whl"               */
+    int *tail;    /* per position: pyver end, -1 none, -2 unknown */
+} pyver_match;
+
+/* -(?P<pyver>.+?)-(?P<abi>.+?)-(?P<plat>.+?)$ at e (s[e] == '-'): the
+ * shortest pyver after which abi and plat fit.  If the first possible
+ * abi end fails for the first pyver end, every later one fails too. */
+static int pm_tail(pyver_match *m, size_t e)
+{
+    if (m->tail[e] != -2)
+        return m->tail[e];
+    int r = -1;
+    for (size_t f = e + 2; f < m->n && r < 0; f++) {
+        if (m->s[f] != '-')
+            continue;
+        for (size_t g = f + 2; g + 1 < m->n; g++)
+            if (m->s[g] == '-') {
+                r = (int)f;
+                break;
+            }
+        break;
+    }
+    m->tail[e] = r;
+    return r;
+}
+
+/* (-(?P<build>\d.*?))? then the tail, at c (s[c] == '-'). */
+static int pm_after_ver(pyver_match *m, size_t c, size_t *pe)
+{
+    if (c + 1 < m->n && isdigit((unsigned char)m->s[c + 1]))
+        for (size_t d = c + 2; d < m->n; d++)
+            if (m->s[d] == '-' && pm_tail(m, d) >= 0) {
+                *pe = d;
+                return pm_tail(m, d);
+            }
+    *pe = c;
+    return pm_tail(m, c);
+}
+
 static char *wheel_pyver(const char *file_name)
 {
     const char *base = strrchr(file_name, '/');
     base = base ? base + 1 : file_name;
     size_t n = strlen(base);
-    if (n < 4 || strcmp(base + n - 4, ".whl") != 0)
+    if (n < 4 || strcmp(base + n - 4, ".whl") != 0 || memchr(base, '\n', n))
         return strdup("any");
-    char *s = strndup(base, n - 4);
-    if (!s)
+    pyver_match m = {base, n - 4, malloc((n - 4 + 1) * sizeof(int))};
+    if (!m.tail)
         return NULL;
-    char *parts[8];
-    int np = 0;
-    for (char *save = NULL, *t = strtok_r(s, "-", &save); t && np < 8; t = strtok_r(NULL, "-", &save))
-        parts[np++] = t;
-    char *r = strdup(np == 5 ? parts[2] : np == 6 ? parts[3] : "any");
-    free(s);
-    return r;
+    for (size_t i = 0; i <= m.n; i++)
+        m.tail[i] = -2;
+    int f = -1;
+    size_t e = 0;
+    for (size_t a = 1; a < m.n && f < 0; a++) { /* name: shortest first */
+        if (m.s[a] != '-')
+            continue;
+        /* (-(?P<ver>\d.+?))? : with a version first, then without */
+        if (a + 1 < m.n && isdigit((unsigned char)m.s[a + 1]))
+            for (size_t b = a + 3; b < m.n && f < 0; b++)
+                if (m.s[b] == '-')
+                    f = pm_after_ver(&m, b, &e);
+        if (f < 0)
+            f = pm_after_ver(&m, a, &e);
+    }
+    free(m.tail);
+    return f < 0 ? strdup("any") : strndup(base + e + 1, (size_t)f - e - 1);
 }
 
 int twine_form_build(twine_form *f, const s2n_coremeta *m, s2n_dist_kind kind,

@@ -30,6 +30,18 @@ wheel("badvariant-1.0-py3-none-any.whl", "Metadata-Version: 2.1\nName: badvarian
       "Description-Content-Type: text/x-rst; variant=GFM\n\nbody\n")
 wheel("Mixed.Case-1.0-py3-none-any.whl", "Metadata-Version: 2.1\nName: Mixed.Case\nVersion: 1.0\n"
       "Description-Content-Type: text/plain\n\nbody\n")
+# Wheel file names PyPI refuses (packaging's parse_wheel_filename), and
+# valid ones: a build tag, a version equal under PEP 440 (1.0.0 is 1.0).
+for fname, name, ver in (("bar-1.0-py3-none-any-extra-x.whl", "bar", "1.0"),
+                         ("baz-1.0-xx-py3-none-any.whl", "baz", "1.0"),
+                         ("foo-1.0-py3.whl", "foo", "1.0"),
+                         ("emptyabi-1.0-py3--any.whl", "emptyabi", "1.0"),
+                         ("two__under-1.0-py3-none-any.whl", "two__under", "1.0"),
+                         ("built-1.0-7b-py3-none-any.whl", "built", "1.0"),
+                         ("zeros-1.0.0-py3-none-any.whl", "zeros", "1.0")):
+    with zipfile.ZipFile(f"{out}/{fname}", "w") as z:
+        z.writestr(f"{name}-{ver}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: {name}\n"
+                   f"Version: {ver}\nDescription-Content-Type: text/plain\n\nbody\n")
 PYEOF
 start_stub c
 cd "$T/d"
@@ -54,6 +66,13 @@ expect notazip-1.0-py3-none-any.whl "notazip-1.0-py3-none-any.whl"
 : >notazip-1.0-py3-none-any.whl
 expect notazip-1.0-py3-none-any.whl "notazip-1.0-py3-none-any.whl"
 
+# The binary distribution format's file name, as PyPI checks it.
+expect bar-1.0-py3-none-any-extra-x.whl "bar-1.0-py3-none-any-extra-x.whl: invalid wheel file name (wrong number of parts): 7 '-'-separated parts, expected 5 or 6: {distribution}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl"
+expect baz-1.0-xx-py3-none-any.whl "baz-1.0-xx-py3-none-any.whl: invalid wheel file name (invalid build number): the build tag 'xx' must start with a digit"
+expect foo-1.0-py3.whl "foo-1.0-py3.whl: invalid wheel file name (wrong number of parts): 3 '-'-separated parts"
+expect emptyabi-1.0-py3--any.whl "emptyabi-1.0-py3--any.whl: invalid wheel file name: the abi tag part is empty"
+expect two__under-1.0-py3-none-any.whl "invalid wheel file name (invalid project name): the distribution part 'two__under' may hold only letters, digits, '_' and '.', and no '__'"
+
 stage repository_url="$URL_c/legacy/" files=good-1.0-py3-none-any.whl files=gfm-1.0-py3-none-any.whl >"$T/good.log" 2>&1 && rc=0 || rc=$?
 checks "good files pass the checks and upload" '[ "$rc" = 0 ] && [ "$(n)" = 2 ]'
 stage repository_url="$URL_c/legacy/" files=nodesc-1.0-py3-none-any.whl check=false >"$T/nocheck.log" 2>&1 && rc=0 || rc=$?
@@ -61,6 +80,9 @@ checks "check=false lets it through" '[ "$rc" = 0 ] && [ "$(n)" = 3 ]'
 stage repository_url="$URL_c/legacy/" files=Mixed.Case-1.0-py3-none-any.whl >"$T/mixed.log" 2>&1 && rc=0 || rc=$?
 checks "a non-normalized file name uploads with a warning" '[ "$rc" = 0 ] && [ "$(n)" = 4 ]'
 check "  ... the warning names the normalized form" grep -q "warning: Mixed.Case-1.0-py3-none-any.whl: the file name is not normalized (expected 'mixed_case-1.0-...')" "$T/mixed.log"
+stage repository_url="$URL_c/legacy/" files=built-1.0-7b-py3-none-any.whl files=zeros-1.0.0-py3-none-any.whl >"$T/built.log" 2>&1 && rc=0 || rc=$?
+checks "a build tag and a version equal under PEP 440 (1.0.0 for 1.0) upload" '[ "$rc" = 0 ] && [ "$(n)" = 6 ]'
+checks "  ... the build-tagged wheel's pyversion is its python tag" '[ "$(records "$REC_c" "[dict(p[\"fields\"])[\"pyversion\"] for p in posts][-2:]")" = "['"'"'py3'"'"', '"'"'py3'"'"']" ]'
 stage repository_url="$URL_c/legacy/" files=README.rst >"$T/x.log" 2>&1 && rc=0 || rc=$?
 checks "a glob matching nothing fails" '[ "$rc" = 1 ] && grep -q "matches no file" "$T/x.log"'
 finish

@@ -45,6 +45,9 @@ sdist("crlf10", "2.0", b"Metadata-Version: 1.0\r\nName: crlf10\r\nVersion: 2.0\r
       b"Summary: crlf\r\nDescription: one\r\n        two\r\nClassifier: not in 1.0\r\n\r\n")
 PYEOF
 
+# A valid wheel name with a build tag: pyversion is still the python tag.
+cp "$T/p/dist/s2n_demo-1.2.0-py3-none-any.whl" "$T/files/s2n_demo-1.2.0-1-py3-none-any.whl"
+
 # A large wheel: its digests are computed while it is sent and go after
 # the file part, so for it the order differs from twine's (by design).
 "$PY" "$top_srcdir/tests/twine/make_big_wheel.py" "$T/files" 5 >/dev/null
@@ -76,7 +79,7 @@ def posts(path):
     return out
 tw, ours = posts(sys.argv[1]), posts(sys.argv[2])
 assert sorted(tw) == sorted(ours), (sorted(tw), sorted(ours))
-assert len(tw) == 7, sorted(tw)
+assert len(tw) == 8, sorted(tw)
 bad = 0
 for name in sorted(tw):
     a, b = tw[name], ours[name]
@@ -115,13 +118,50 @@ def posts(path):
     return {[v for k, v in r["fields"] if k == "content"][0]["file"]: r
             for r in json.load(open(path)) if r["method"] == "POST"}
 tw, sha = posts(sys.argv[1]), posts(sys.argv[2])
-assert sorted(tw) == sorted(sha) and len(sha) == 7, sorted(sha)
+assert sorted(tw) == sorted(sha) and len(sha) == 8, sorted(sha)
 for name, r in sha.items():
     assert r["status"] == 200, r
     want = [f for f in tw[name]["fields"] if f[0] not in ("md5_digest", "blake2_256_digest")]
     key = lambda fields: sorted(json.dumps(f) for f in fields)
     assert key(r["fields"]) == key(want), name
     assert dict(r["fields"])["sha256_digest"] == r["content"]["sha256"], name
+PYEOF
+
+# Invalid wheel names (check=false lets them through): twine takes
+# pyversion from its wheel_file_re, whose lazy groups give "xx" for
+# baz-1.0-xx-py3-none-any.whl, "bar" for foo-bar-1.0-py3-none-any.whl
+# and, with no match, "any"; the whole form must still be twine's.
+mkdir -p "$T/odd"
+"$PY" - "$T/odd" <<'PYEOF'
+import sys, zipfile
+for fname, name in (("bar-1.0-py3-none-any-extra-x.whl", "bar"), ("baz-1.0-xx-py3-none-any.whl", "baz"),
+                    ("foo-1.0-py3.whl", "foo"), ("foo-bar-1.0-py3-none-any.whl", "foo-bar"),
+                    ("qux-1.0-1-2-py3-none-any.whl", "qux")):
+    with zipfile.ZipFile(f"{sys.argv[1]}/{fname}", "w") as z:
+        z.writestr(f"{name.replace('-', '_')}-1.0.dist-info/METADATA",
+                   f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n\nbody\n")
+PYEOF
+start_stub oddtwine --user alice:s3cret
+start_stub oddours --user alice:s3cret
+(cd "$T/odd" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+    twine upload --disable-progress-bar --repository-url "$URL_oddtwine/legacy/" ./* >"$T/oddtwine.log" 2>&1) ||
+    { cat "$T/oddtwine.log"; fail "twine upload (invalid wheel names)"; }
+(cd "$T/odd" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+    stage repository_url="$URL_oddours/legacy/" 'files=*' check=false >"$T/oddours.log" 2>&1) ||
+    { cat "$T/oddours.log"; fail "s2nbuild stage twine check=false (invalid wheel names)"; }
+"$PY" - "$REC_oddtwine" "$REC_oddours" <<'PYEOF' && ok "invalid wheel names: twine's pyversion and form" || fail "invalid wheel names: form differs from twine"
+import json, sys
+def posts(path):
+    return {[v for k, v in r["fields"] if k == "content"][0]["file"]: r
+            for r in json.load(open(path)) if r["method"] == "POST"}
+tw, ours = posts(sys.argv[1]), posts(sys.argv[2])
+assert sorted(tw) == sorted(ours) and len(tw) == 5, (sorted(tw), sorted(ours))
+want = {"bar-1.0-py3-none-any-extra-x.whl": "py3", "baz-1.0-xx-py3-none-any.whl": "xx",
+        "foo-1.0-py3.whl": "any", "foo-bar-1.0-py3-none-any.whl": "bar",
+        "qux-1.0-1-2-py3-none-any.whl": "2"}
+for name, r in tw.items():
+    assert dict(r["fields"])["pyversion"] == want[name], (name, dict(r["fields"])["pyversion"])
+    assert ours[name]["fields"] == r["fields"], (name, dict(ours[name]["fields"])["pyversion"])
 PYEOF
 
 # The upload order is twine's too: wheels first.
