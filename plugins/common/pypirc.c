@@ -98,34 +98,57 @@ static int append(s2n_pypirc *rc, const char *more)
     return 0;
 }
 
+/* configparser joins a value's lines and strips the end: blank lines
+ * kept inside a value never trail it. */
+static void strip_values(s2n_pypirc *rc)
+{
+    for (size_t i = 0; i < rc->n; i++) {
+        char *v = rc->e[i].value, *end = v + strlen(v);
+        while (end > v && isspace((unsigned char)end[-1]))
+            *--end = '\0';
+    }
+}
+
+/*
+ * configparser's reading (RawConfigParser, as twine uses it): a line
+ * indented deeper than the line that started the current option continues
+ * its value; one indented the same or less starts a new option or section
+ * (so files whose keys are all indented read as keys, not one long value);
+ * blank lines inside a value are kept (index-servers lists may have them);
+ * full-line # and ; comments are skipped anywhere.  Errors name the line
+ * but never echo it: it may hold a password.
+ */
 static int parse(s2n_pypirc *rc, FILE *f, const char *path, char *err, size_t errcap)
 {
     char *line = NULL, *section = NULL;
-    size_t cap = 0;
+    size_t cap = 0, indent_level = 0;
     unsigned lineno = 0;
-    int last_ok = 0, rc_ = -1;
+    int in_option = 0, rc_ = -1;
     ssize_t got;
     while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         char *t = trim(line);
-        if (*t == '#' || *t == ';') {
+        if (*t == '#' || *t == ';')
             continue;
-        }
         if (!*t) {
-            last_ok = 0; /* configparser keeps blank lines inside values only
-                            when indented text follows; .pypirc never needs it */
+            if (in_option && append(rc, "") < 0)
+                goto oom;
             continue;
         }
-        if ((line[0] == ' ' || line[0] == '\t') && last_ok) {
+        size_t indent = (size_t)(t - line);
+        if (in_option && indent > indent_level) {
             if (append(rc, t) < 0)
                 goto oom;
             continue;
         }
+        indent_level = indent;
+        in_option = 0;
         if (*t == '[') {
-            char *close = strchr(t, ']');
-            if (!close) {
-                set_err(err, errcap, "%s:%u: expected ']' closing the section name", path, lineno);
+            char *close = strrchr(t, ']');
+            if (!close || close == t + 1) {
+                set_err(err, errcap, "%s:%u:%zu: expected '[name]' (a section header)", path,
+                        lineno, indent + 1);
                 goto out;
             }
             *close = '\0';
@@ -133,30 +156,32 @@ static int parse(s2n_pypirc *rc, FILE *f, const char *path, char *err, size_t er
             section = strdup(t + 1);
             if (!section)
                 goto oom;
-            last_ok = 0;
             continue;
         }
         size_t k = strcspn(t, "=:");
-        if (!t[k]) {
-            set_err(err, errcap, "%s:%u: expected 'key = value', got '%s'", path, lineno, t);
-            goto out;
-        }
-        if (!section) {
-            set_err(err, errcap, "%s:%u: '%s' before any [section]", path, lineno, t);
+        if (!t[k] || k == 0) {
+            set_err(err, errcap, "%s:%u:%zu: expected 'key = value' or '[section]'", path, lineno,
+                    indent + 1);
             goto out;
         }
         t[k] = '\0';
         char *key = trim(t), *value = trim(t + k + 1);
+        if (!section) {
+            set_err(err, errcap, "%s:%u:%zu: option '%s' before any [section]", path, lineno,
+                    indent + 1, key);
+            goto out;
+        }
         int r = put(rc, section, key, value);
         if (r < 0)
             goto oom;
         if (r > 0) {
-            set_err(err, errcap, "%s:%u: option '%s' in section [%s] already exists", path,
-                    lineno, key, section);
+            set_err(err, errcap, "%s:%u:%zu: option '%s' in section [%s] already exists", path,
+                    lineno, indent + 1, key, section);
             goto out;
         }
-        last_ok = 1;
+        in_option = 1;
     }
+    strip_values(rc);
     rc_ = 0;
     goto out;
 oom:

@@ -1,14 +1,19 @@
 /*
- * Resolving the target the way twine does (options > environment >
- * .pypirc), plus the local-index default:
+ * Resolving the target: the stage's options, then the environment, then
+ * the local-index default:
  *
- *   repository_url / TWINE_REPOSITORY_URL   an upload URL, credentials
- *                                           from options/env only
- *   repository / TWINE_REPOSITORY           a .pypirc name ("pypi" and
- *                                           "testpypi" are built in), a
- *                                           URL, or "local"
- *   neither, .pypirc with index-servers     its first server
- *   nothing at all                          the local index
+ *   repository_url, repository              the stage's own choice wins
+ *                                           over anything exported
+ *   TWINE_REPOSITORY_URL, TWINE_REPOSITORY  twine's variables
+ *   nothing chosen                          the local index (twine would
+ *                                           go to PyPI: credentials that
+ *                                           are then left unused are
+ *                                           named in a warning)
+ *
+ * A name is a .pypirc section ("pypi" and "testpypi" are built in), a URL,
+ * or "local".  Unlike twine, an exported TWINE_REPOSITORY_URL does not
+ * override a repository the pipeline file names: the file is the more
+ * specific of the two.
  *
  * Username: option > TWINE_USERNAME > .pypirc; password: option (password
  * or token) > TWINE_PASSWORD > .pypirc.  A token, or a password without a
@@ -20,6 +25,7 @@
 #include "plugins/common/hash.h" /* S2N_DIGEST_* */
 #include "plugins/common/pypirc.h"
 
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +64,46 @@ const char *twine_guess_index(s2n_stage *st, const s2n_host *h, const char *url)
     return h->str_printf(st, "%.*s/simple/", (int)n, url);
 }
 
+/* Credentials in the upload URL itself (https://user:token@host/...,
+ * common with GitLab, Nexus and Artifactory) are used by libcurl; their
+ * password is a secret like any other. */
+static void mask_url_password(s2n_stage *st, const s2n_host *h, const char *url)
+{
+    CURLU *u = curl_url();
+    char *pw = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PASSWORD, &pw, CURLU_URLDECODE) == CURLUE_OK && pw && *pw)
+        h->add_secret(st, pw);
+    curl_free(pw);
+    curl_url_cleanup(u);
+}
+
+/* With nothing chosen the files go to the local index, where twine would
+ * upload to PyPI: name the credentials this leaves unused, so a job
+ * moved over from `twine upload dist/...` does not pass quietly without
+ * publishing.  NULL when there are none. */
+static const char *unused_credentials(s2n_stage *st, const s2n_host *h, const s2n_pypirc *rc,
+                                      const char *cfg)
+{
+    const char *what = nonempty(h->opt_string(st, "token"))        ? "the token option"
+                       : nonempty(h->opt_string(st, "password"))   ? "the password option"
+                       : nonempty(h->getenv(st, "TWINE_PASSWORD")) ? "TWINE_PASSWORD"
+                       : nonempty(h->getenv(st, "TWINE_USERNAME")) ? "TWINE_USERNAME"
+                                                                   : NULL;
+    if (!what && s2n_pypirc_present(rc) &&
+        (s2n_pypirc_get(rc, "distutils", "index-servers") || s2n_pypirc_get(rc, "pypi", "password") ||
+         s2n_pypirc_get(rc, "server-login", "password")))
+        what = h->str_printf(st, "the repositories of %s", cfg);
+    if (!what)
+        return NULL;
+    return h->str_printf(st,
+                         "no repository chosen, so nothing goes to a remote index (twine would "
+                         "upload to PyPI): %s left unused; set repository: pypi (or another "
+                         "name or URL), or TWINE_REPOSITORY, to upload; repository: local "
+                         "says the local index is meant",
+                         what);
+}
+
 int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -93,15 +139,25 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
         return S2N_ERROR;
     }
 
-    const char *url = opt_or_env(st, h, "repository_url", "TWINE_REPOSITORY_URL");
-    const char *name = url ? NULL : opt_or_env(st, h, "repository", "TWINE_REPOSITORY");
+    const char *url = nonempty(h->opt_string(st, "repository_url"));
+    const char *name = url ? NULL : nonempty(h->opt_string(st, "repository"));
+    if (url || name) {
+        const char *shadowed = nonempty(h->getenv(st, "TWINE_REPOSITORY_URL"))
+                                   ? "TWINE_REPOSITORY_URL"
+                               : nonempty(h->getenv(st, "TWINE_REPOSITORY")) ? "TWINE_REPOSITORY"
+                                                                             : NULL;
+        if (shadowed)
+            c->note = h->str_printf(st, "%s is set; the stage's %s option wins", shadowed,
+                                    url ? "repository_url" : "repository");
+    } else {
+        url = nonempty(h->getenv(st, "TWINE_REPOSITORY_URL"));
+        name = url ? NULL : nonempty(h->getenv(st, "TWINE_REPOSITORY"));
+    }
+    c->chosen = url || name;
     if (name && strstr(name, "://")) {
         url = name;
         name = NULL;
     }
-    if (!url && !name && s2n_pypirc_present(rc) &&
-        s2n_pypirc_get(rc, "distutils", "index-servers"))
-        name = s2n_pypirc_index_server(rc, 0, 0);
 
     s2n_pypirc_repo repo = {0};
     if (!url && (!name || strcmp(name, "local") == 0)) {
@@ -109,6 +165,8 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
         const char *dir = nonempty(h->opt_string(st, "index_dir"));
         c->index_dir = dir ? dir : h->str_printf(st, "%s/index", h->state_dir(st));
         c->repo_label = c->index_dir;
+        if (!name) /* nothing chosen: say so if the job looks set up for an upload */
+            c->note = unused_credentials(st, h, rc, cfg);
         s2n_pypirc_free(rc);
         return S2N_OK;
     }
@@ -130,6 +188,7 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
         return S2N_ERROR;
     }
     c->upload_url = h->str_dup(st, url);
+    mask_url_password(st, h, url);
 
     const char *user = opt_or_env(st, h, "username", "TWINE_USERNAME");
     const char *token = nonempty(h->opt_string(st, "token"));

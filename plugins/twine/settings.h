@@ -11,8 +11,13 @@
 
 typedef struct twine_config {
     int local;               /* publish into the local index             */
+    int chosen;              /* a repository was named (else: default)   */
     const char *index_dir;   /* local: the index folder                  */
     const char *repo_label;  /* for messages: name or URL                */
+    const char *note;        /* said once when the stage runs: an
+                                environment setting the options override,
+                                or credentials left unused (warning when
+                                local)                                  */
     const char *upload_url;  /* remote: legacy upload endpoint           */
     const char *index_url;   /* remote: simple index, or NULL            */
     int index_guessed;       /* index_url guessed, not the user's option */

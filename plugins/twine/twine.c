@@ -432,9 +432,13 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
             h->log(st, S2N_LOG_INFO,
                    "md5 is not available from OpenSSL here (FIPS mode?): md5_digest is not sent, "
                    "as twine does; sha256_digest and blake2_256_digest are");
+        if (c.note)
+            h->log(st, S2N_LOG_INFO, "%s", c.note);
     } else {
-        h->log(st, S2N_LOG_INFO, "no repository configured: publishing %zu file(s) to the local index %s",
-               loaded, c.index_dir);
+        h->log(st, S2N_LOG_INFO, "%spublishing %zu file(s) to the local index %s",
+               c.chosen ? "" : "no repository configured: ", loaded, c.index_dir);
+        if (c.note)
+            h->log(st, S2N_LOG_WARN, "%s", c.note);
     }
 
     unsigned counts[4] = {0};

@@ -192,10 +192,32 @@ static void test_pypirc(void)
 
     write_file(path, "[a]\nx = 1\nx = 2\n");
     CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:3: option 'x' in section [a] already exists"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:3:1: option 'x' in section [a] already exists"));
     write_file(path, "key = before any section\n");
     CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:1:"));
+    CU_ASSERT_PTR_NULL(strstr(err, "before any section\n")); /* the value is not echoed */
+
+    /* configparser's indentation rule: keys indented alike are keys; only a
+     * deeper line continues a value; blank and comment lines inside a value
+     * are kept / skipped; trailing blank lines are dropped. */
+    write_file(path, "[distutils]\n  index-servers =\n      one\n\n      # a comment\n      two\n\n"
+                     "[one]\n  repository = https://one.example/legacy/\n  username = u\n"
+                     "  password = p w\n     continued\n\n\n");
+    CU_ASSERT_EQUAL_FATAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_get(rc, "one", "repository"), "https://one.example/legacy/");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_get(rc, "one", "username"), "u");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_get(rc, "one", "password"), "p w\ncontinued");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_get(rc, "distutils", "index-servers"), "\none\n\ntwo");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_index_server(rc, 0, 0), "one");
+    CU_ASSERT_STRING_EQUAL(s2n_pypirc_index_server(rc, 1, 0), "two");
+    CU_ASSERT_PTR_NULL(s2n_pypirc_index_server(rc, 2, 0));
+    s2n_pypirc_free(rc);
+    /* A line that is neither: named by line and column, never echoed. */
+    write_file(path, "[a]\npassword pypi-SECRET\n");
+    CU_ASSERT_EQUAL(s2n_pypirc_load(path, 0, &rc, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "pypirc:2:1: expected 'key = value' or '[section]'"));
+    CU_ASSERT_PTR_NULL(strstr(err, "SECRET"));
     unlink(path);
     CU_ASSERT_EQUAL(s2n_pypirc_load(path, 1, &rc, err, sizeof err), 0);
     CU_ASSERT_FALSE(s2n_pypirc_present(rc));
