@@ -87,7 +87,7 @@ static size_t entity(const char *p, char *o, size_t *used)
         if (*e != ';' || e - q > 8)
             return 0;
         *used = (size_t)(e + 1 - p);
-        return put_utf8(cp, o);
+        return put_utf8(cp < 0x20 || cp == 0x7f ? ' ' : cp, o); /* no control characters in logs */
     }
     for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
         size_t n = strlen(named[i].name);
