@@ -6,7 +6,8 @@
 #    index_url that does not answer is a warning;
 #  - skip_existing skips exactly on twine's skip_upload() answers (409;
 #    400 "already exist"/"updating asset" in the reason or body; 403
-#    "overwrite artifact"; 400 "already been taken") and on no other;
+#    "overwrite artifact"; 400 "already been taken") and on no other,
+#    each verdict checked against Debian's twine on the same answer;
 #  - errors show the reason phrase and the body once each, HTML decoded.
 . "$top_srcdir/tests/twine/lib.sh"
 
@@ -65,11 +66,22 @@ check "sink: GETs answer 404" [ "$(records "$REC_sink" '{x["status"] for x in r 
 # The stub's index does not list the file (its uploads are all answered
 # by the faults below), so the server's answer alone decides.
 start_stub sk --user u:p
+WHL=$(ls dist/*.whl)
 answer() { # answer DESCRIPTION JSON-ANSWER EXPECTED-RC [stage options]
     desc=$1 json=$2 want=$3; shift 3
     fault "$URL_sk" "[$json]"
     stage repository_url="$URL_sk/" retries=0 "$@" >"$T/sk.log" 2>&1 && rc=0 || rc=$?
     if [ "$rc" = "$want" ]; then ok "$desc"; else fail "$desc (exit $rc)"; cat "$T/sk.log"; fi
+    case " $* " in
+    *" skip_existing=true "*)
+        # The same answer to Debian's twine 4.0.2 --skip-existing: the
+        # same verdict (it does not ask an index first).
+        fault "$URL_sk" "[$json]"
+        twine upload --non-interactive --disable-progress-bar --skip-existing \
+            --repository-url "$URL_sk/" "$WHL" >"$T/tw.log" 2>&1 && trc=0 || trc=$?
+        if [ "$trc" = "$want" ]; then ok "twine agrees: $desc"; else fail "twine disagrees: $desc (twine exit $trc)"; cat "$T/tw.log"; fi
+        ;;
+    esac
 }
 answer "pypiserver 409: skipped" '{"status": 409, "reason": "Conflict", "body": ""}' 0 skip_existing=true
 check "the skip is said, with the server's text" grep -q "skipped (skip_existing): HTTP 409 Conflict" "$T/sk.log"
