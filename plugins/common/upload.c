@@ -2,8 +2,9 @@
  * The legacy upload POST and index GETs over libcurl.  The distribution
  * file is attached with curl_mime_filedata(), so libcurl reads it from
  * disk as the request goes out: memory stays flat whatever its size.
- * Response bodies are kept (capped) because the server's own text is the
- * only useful error message ("File already exists ...").
+ * Response bodies (capped) and the status line's reason phrase are kept
+ * because the server's own text is the only useful error message ("File
+ * already exists ...": PyPI sends it in both, Nexus only in the reason).
  */
 #include "plugins/common/upload.h"
 
@@ -44,6 +45,39 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     memcpy(r->body + r->body_len, p, room);
     r->body_len += room;
     r->body[r->body_len] = '\0';
+    return len;
+}
+
+#define REASON_CAP 1024 /* a reason phrase longer than this is cut */
+
+/* Status lines: keep the reason phrase of the last one (a redirect or a
+ * "100 Continue" comes before the final answer).  Indexes put their
+ * error message there (PyPI: "400 File already exists ..."). */
+static size_t on_header(char *p, size_t sz, size_t n, void *ud)
+{
+    s2n_http_resp *r = ud;
+    size_t len = sz * n;
+    if (len < 5 || memcmp(p, "HTTP/", 5) != 0)
+        return len;
+    const char *end = p + len, *q = memchr(p, ' ', len);
+    if (!q)
+        return len;
+    q++;
+    while (q < end && *q >= '0' && *q <= '9')
+        q++;
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    while (end > q && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    size_t m = (size_t)(end - q) < REASON_CAP ? (size_t)(end - q) : REASON_CAP;
+    char *reason = malloc(m + 1);
+    if (!reason)
+        return 0;
+    for (size_t i = 0; i < m; i++) /* it ends up in logs: no control characters */
+        reason[i] = (unsigned char)q[i] < 0x20 || q[i] == 0x7f ? '?' : q[i];
+    reason[m] = '\0';
+    free(r->reason);
+    r->reason = reason;
     return len;
 }
 
@@ -103,6 +137,8 @@ static int perform(CURL *c, s2n_http_resp *resp)
     sink s = {.resp = resp};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, resp->error);
     resp->error[0] = '\0';
     resp->retry_after = -1;
@@ -117,6 +153,8 @@ static int perform(CURL *c, s2n_http_resp *resp)
         resp->retry_after = (long)ra;
     if (!resp->body)
         resp->body = calloc(1, 1);
+    if (!resp->reason)
+        resp->reason = calloc(1, 1);
     if (rc != CURLE_OK) {
         resp->transport_error = (int)rc;
         if (!resp->error[0])
@@ -270,5 +308,6 @@ void s2n_http_resp_free(s2n_http_resp *resp)
         return;
     free(resp->body);
     free(resp->content_type);
-    resp->body = resp->content_type = NULL;
+    free(resp->reason);
+    resp->body = resp->content_type = resp->reason = NULL;
 }

@@ -34,6 +34,9 @@ typedef struct s2n_http_conf {
 
 typedef struct s2n_http_resp {
     long status;          /* HTTP status, 0 when no response arrived      */
+    char *reason;         /* reason phrase of the (last) status line, malloc;
+                             "" when none (HTTP/2); PyPI puts its error
+                             message here                                 */
     char *body;           /* response body (NUL-terminated, capped), malloc */
     size_t body_len;
     char *content_type;   /* malloc'd or NULL                              */

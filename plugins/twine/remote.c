@@ -5,8 +5,11 @@
  *    sha256 already there counts as done; another sha256 under the same
  *    name is a conflict (or a skip with skip_existing).
  *  - 200 is success, also for a byte-identical re-upload.
- *  - 400 "File already exists" (or 409) after a retry or a race: the index
- *    is asked again, so a first attempt that did land is not an error.
+ *  - An answer twine 4.0.2 reads as "the name is taken" (409; 400 with
+ *    "already exist" or "updating asset"; 403 "overwrite artifact"; 400
+ *    "already been taken") after a retry or a race: the index is asked
+ *    again, so a first attempt that did land is not an error; with
+ *    skip_existing the file is skipped.
  *  - Connection errors, 5xx and 429 are retried with exponential backoff
  *    and jitter (Retry-After wins for 429/503); other 4xx never are.
  */
@@ -49,38 +52,184 @@ static void sleep_seconds(double s)
         ;
 }
 
-/* The server's text, one line, bounded: tags dropped, blanks squeezed. */
-static void server_text(const char *body, char *out, size_t cap)
+/* UTF-8 for a character reference; 0 when `cp` is not a character. */
+static size_t put_utf8(unsigned long cp, char *o)
+{
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    if (cp < 0x80)
+        return o[0] = (char)cp, 1;
+    if (cp < 0x800)
+        return o[0] = (char)(0xC0 | cp >> 6), o[1] = (char)(0x80 | (cp & 0x3F)), 2;
+    if (cp < 0x10000)
+        return o[0] = (char)(0xE0 | cp >> 12), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+               o[2] = (char)(0x80 | (cp & 0x3F)), 3;
+    return o[0] = (char)(0xF0 | cp >> 18), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+           o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F)), 4;
+}
+
+/* The HTML entity at p ('&'): its text into o (at most 4 bytes), the
+ * length of the reference in *used; 0 when it is not one we know. */
+static size_t entity(const char *p, char *o, size_t *used)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
+                 {"apos;", '\''}, {"nbsp;", ' '}};
+    if (p[1] == '#') {
+        int hex = p[2] == 'x' || p[2] == 'X';
+        const char *q = p + 2 + hex;
+        char *e;
+        if (!(hex ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q)))
+            return 0;
+        unsigned long cp = strtoul(q, &e, hex ? 16 : 10);
+        if (*e != ';' || e - q > 8)
+            return 0;
+        *used = (size_t)(e + 1 - p);
+        return put_utf8(cp < 0x20 || cp == 0x7f ? ' ' : cp, o); /* no control characters in logs */
+    }
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        size_t n = strlen(named[i].name);
+        if (strncmp(p + 1, named[i].name, n) == 0) {
+            *used = n + 1;
+            o[0] = named[i].c;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Tags that end a piece of text (a title, a heading, a paragraph). */
+static int block_tag(const char *name, size_t n)
+{
+    static const char *blocks[] = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "br",
+                                   "div", "li", "ul", "ol", "tr", "td", "th", "table",
+                                   "body", "head", "html", "hr", "pre", "dt", "dd",
+                                   "section", "header", "footer", "main", "blockquote"};
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+        if (strlen(blocks[i]) == n && strncasecmp(blocks[i], name, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The body as pieces of text separated by '\n', blanks squeezed: for
+ * HTML, tags dropped (block tags separate pieces), scripts and styles
+ * skipped, entities decoded; for other text, its lines. */
+static void body_pieces(const char *body, int html, char *out, size_t cap)
 {
     size_t o = 0;
-    int in_tag = 0, space = 1;
-    for (const char *p = body ? body : ""; *p && o + 4 < cap; p++) {
-        if (*p == '<') {
-            in_tag = 1;
-            continue;
-        }
-        if (in_tag) {
-            if (*p == '>') {
-                in_tag = 0;
-                if (!space)
-                    out[o++] = ' ', space = 1;
+    for (const char *p = body ? body : ""; *p && o + 8 < cap; p++) {
+        char ch[4];
+        size_t nch = 1, used = 1;
+        ch[0] = *p;
+        if (html && *p == '<') {
+            if (strncmp(p, "<!--", 4) == 0) {
+                const char *e = strstr(p + 4, "-->");
+                if (!e)
+                    break;
+                p = e + 2;
+                continue;
             }
-            continue;
+            const char *q = p + 1 + (p[1] == '/');
+            size_t n = 0;
+            while (isalnum((unsigned char)q[n]))
+                n++;
+            const char *gt = strchr(q, '>');
+            if (!gt)
+                break;
+            int closing = p[1] == '/';
+            if (!closing && ((n == 6 && strncasecmp(q, "script", 6) == 0) ||
+                             (n == 5 && strncasecmp(q, "style", 5) == 0))) {
+                const char *e = strcasestr(gt, n == 6 ? "</script" : "</style");
+                if (!e || !(gt = strchr(e, '>')))
+                    break;
+            }
+            ch[0] = block_tag(q, n) ? '\n' : ' ';
+            p = gt;
+        } else if (html && *p == '&') {
+            nch = entity(p, ch, &used);
+            if (!nch)
+                nch = 1, used = 1;
+            p += used - 1;
+        } else if (*p == '\n' && !html) {
+            ch[0] = '\n';
+        } else if (isspace((unsigned char)*p) || (unsigned char)*p < 0x20) {
+            ch[0] = ' ';
         }
-        if (isspace((unsigned char)*p)) {
-            if (!space)
-                out[o++] = ' ';
-            space = 1;
-            continue;
+        if (nch == 1 && (ch[0] == ' ' || ch[0] == '\n')) {
+            while (o && out[o - 1] == ' ')
+                o--; /* no blank before a break, no two blanks */
+            if (ch[0] == ' ' && (!o || out[o - 1] == '\n'))
+                continue;
+            if (ch[0] == '\n' && (!o || out[o - 1] == '\n'))
+                continue;
         }
-        out[o++] = *p;
-        space = 0;
+        memcpy(out + o, ch, nch);
+        o += nch;
     }
-    while (o && out[o - 1] == ' ')
+    while (o && (out[o - 1] == ' ' || out[o - 1] == '\n'))
         o--;
     out[o] = '\0';
-    if (!o)
-        snprintf(out, cap, "(empty response body)");
+}
+
+static int looks_html(const s2n_http_resp *r)
+{
+    if (r->content_type && strcasestr(r->content_type, "html"))
+        return 1;
+    const char *p = r->body ? r->body : "";
+    while (isspace((unsigned char)*p))
+        p++;
+    return strncasecmp(p, "<!doctype html", 14) == 0 || strncasecmp(p, "<html", 5) == 0;
+}
+
+/* The server's own words for an answer, one line, bounded:
+ * "HTTP 400 <reason phrase>: <body text>".  Each piece of text is said
+ * once: PyPI repeats its message in the reason, the <title>, the <h1> and
+ * the body, and prefixes some with the status number. */
+static void server_text(const s2n_http_resp *r, char *out, size_t cap)
+{
+    char pieces[2048];
+    const char *kept[33];
+    int n = 0;
+    body_pieces(r->body, looks_html(r), pieces, sizeof pieces);
+    char status[16];
+    int sl = snprintf(status, sizeof status, "%ld", r->status);
+    const char *reason = r->reason ? r->reason : "";
+    while (*reason == ' ')
+        reason++;
+    int reason_kept = *reason != '\0';
+    for (char *p = pieces, *next; p && *p; p = next) {
+        next = strchr(p, '\n');
+        if (next)
+            *next++ = '\0';
+        /* "400 Bad Request": the status is said already. */
+        if (strncmp(p, status, (size_t)sl) == 0 && (p[sl] == ' ' || p[sl] == '\0'))
+            p += sl + (p[sl] == ' ');
+        if (!*p || (reason_kept && strcasestr(reason, p)))
+            continue;
+        int dup = 0;
+        for (int i = 0; i < n && !dup; i++)
+            dup = strcasestr(kept[i], p) != NULL;
+        if (dup)
+            continue;
+        for (int i = 0; i < n;) /* a shorter piece this one repeats goes */
+            if (strcasestr(p, kept[i]))
+                memmove(&kept[i], &kept[i + 1], (size_t)(--n - i) * sizeof *kept);
+            else
+                i++;
+        if (reason_kept && strcasestr(p, reason))
+            reason_kept = 0;
+        if (n < 32)
+            kept[n++] = p;
+    }
+    size_t o = (size_t)snprintf(out, cap, "HTTP %ld%s%s", r->status, reason_kept ? " " : "",
+                                reason_kept ? reason : "");
+    for (int i = 0; i < n && o + 1 < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? " " : ": ", kept[i]);
+    if (!n && !reason_kept && o + 1 < cap)
+        snprintf(out + o, cap - o, ": (empty response body)");
+    /* snprintf cut it short where it did not fit: out stays terminated. */
 }
 
 static int url_decode(const char *s, size_t n, char *out, size_t cap)
@@ -273,14 +422,20 @@ static int retryable_transport(int code)
     }
 }
 
-/* "File already exists" and friends: the server holds this name. */
-static int says_exists(long status, const char *body)
+/* twine 4.0.2's skip_upload(): the answers that mean "this file name is
+ * taken" on the indexes twine knows.  Exactly those (with skip_existing a
+ * file is left alone only where twine would leave it). */
+static int says_exists(long status, const char *reason, const char *body)
 {
-    if (status == 409)
-        return 1;
-    if (status != 400 || !body)
-        return 0;
-    return strcasestr(body, "File already exists") || strcasestr(body, "filename has already been used");
+    reason = reason ? reason : "";
+    body = body ? body : "";
+    return status == 409 /* pypiserver */
+           /* PyPI, TestPyPI, GCP Artifact Registry */
+           || (status == 400 && (strcasestr(reason, "already exist") || strcasestr(body, "already exist")))
+           /* Nexus */
+           || (status == 400 && (strcasestr(reason, "updating asset") || strcasestr(body, "updating asset")))
+           || (status == 403 && strcasestr(body, "overwrite artifact")) /* Artifactory */
+           || (status == 400 && strcasestr(body, "already been taken")); /* GitLab */
 }
 
 static void set_hex(twine_dist *d, const s2n_digests *dg)
@@ -346,6 +501,17 @@ static const char *late_digest(void *ud, const char *name)
     return d->blake2;
 }
 
+/* A simple index the user named must answer; one guessed from the upload
+ * URL may simply not exist there.  twine.c carries the mark from the
+ * settings; the index_url option is what makes an index "named". */
+static int index_guessed(s2n_stage *st, const s2n_host *h, const twine_target *t)
+{
+    if (t->index_guessed)
+        return 1;
+    const char *opt = h->opt_string(st, "index_url");
+    return !(opt && *opt);
+}
+
 twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine_target *t,
                                    twine_dist *d)
 {
@@ -356,8 +522,9 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
         d->job = twine_digests_start(d->path, d->want); /* NULL: hashed when needed */
     int known = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
     if (known < 0 && t->index_url)
-        h->log(st, S2N_LOG_WARN, "%s: could not ask the index first (%s); uploading anyway",
-               d->file_name, why);
+        h->log(st, index_guessed(st, h, t) ? S2N_LOG_DEBUG : S2N_LOG_WARN,
+               "%s: could not ask the %s first (%s); uploading anyway", d->file_name,
+               index_guessed(st, h, t) ? "guessed simple index" : "index", why);
     char msg[1024];
     if (known == 1 && *idx && twine_dist_digests(d) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(d, msg, sizeof msg));
@@ -436,8 +603,8 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
             s2n_http_resp_free(&r);
             return TWINE_UPLOADED;
         } else {
-            server_text(r.body, text, sizeof text);
-            if (says_exists(r.status, r.body)) {
+            server_text(&r, text, sizeof text);
+            if (says_exists(r.status, r.reason, r.body)) {
                 s2n_http_resp_free(&r);
                 /* A retry of an upload that did land, or a race: ask. */
                 int k = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
@@ -447,26 +614,25 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
                     return TWINE_PRESENT;
                 }
                 if (t->skip_existing) {
-                    h->log(st, S2N_LOG_WARN, "%s: skipped (skip_existing): HTTP %ld: %s",
-                           d->file_name, r.status, text);
+                    h->log(st, S2N_LOG_WARN, "%s: skipped (skip_existing): %s", d->file_name, text);
                     return TWINE_SKIPPED;
                 }
                 if (k == 1 && *idx)
                     h->log(st, S2N_LOG_ERROR,
                            "%s: File already exists on the index with different content: index "
-                           "sha256 %s, this file sha256 %s (server said: HTTP %ld: %s)",
-                           d->file_name, idx, d->sha256, r.status, text);
+                           "sha256 %s, this file sha256 %s (server said: %s)",
+                           d->file_name, idx, d->sha256, text);
                 else
                     h->log(st, S2N_LOG_ERROR,
-                           "%s: the index refused it: HTTP %ld: %s (this file: sha256 %s%s%s)",
-                           d->file_name, r.status, text, d->sha256,
+                           "%s: the index refused it: %s (this file: sha256 %s%s%s)",
+                           d->file_name, text, d->sha256,
                            *d->blake2 ? ", blake2_256 " : "", d->blake2);
                 return TWINE_FAILED;
             }
             int retry = r.status == 429 || r.status >= 500;
             if (!retry || attempt >= t->retries) {
-                h->log(st, S2N_LOG_ERROR, "%s: upload to %s failed: HTTP %ld: %s%s", d->file_name,
-                       t->upload_url, r.status, text, retry ? " (no retries left)" : "");
+                h->log(st, S2N_LOG_ERROR, "%s: upload to %s failed: %s%s", d->file_name,
+                       t->upload_url, text, retry ? " (no retries left)" : "");
                 if (r.status == 403 || r.status == 401)
                     h->log(st, S2N_LOG_ERROR, "check username/password (or token; its username is __token__)");
                 if (retry)
@@ -476,9 +642,6 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
             }
             if (r.retry_after >= 0)
                 delay = (double)(r.retry_after > RETRY_AFTER_CAP ? RETRY_AFTER_CAP : r.retry_after);
-            char tmp[sizeof text];
-            memcpy(tmp, text, sizeof tmp);
-            snprintf(text, sizeof text, "HTTP %ld: %.800s", r.status, tmp);
         }
         s2n_http_resp_free(&r);
         if (delay < 0) {

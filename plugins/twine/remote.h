@@ -16,6 +16,8 @@
 typedef struct twine_target {
     const char *upload_url;
     const char *index_url; /* simple index (ends with '/'), or NULL   */
+    int index_guessed;     /* index_url was guessed from upload_url: its
+                              failures are quiet (debug), not warnings */
     s2n_http_conf http;
     int retries;
     int skip_existing;

@@ -55,7 +55,13 @@ const char *twine_guess_index(s2n_stage *st, const s2n_host *h, const char *url)
         if (n >= m && strcmp(url + n - m, suffixes[i]) == 0)
             return h->str_printf(st, "%.*s/simple/", (int)(n - m), url);
     }
-    return NULL;
+    /* pypiserver ("/" -> "/simple/"), Nexus (".../repository/R/"),
+     * Artifactory (".../api/pypi/R") and GitLab (".../packages/pypi")
+     * serve it under the upload URL.  Only a guess: where nothing
+     * answers, the upload goes ahead quietly. */
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    return h->str_printf(st, "%.*s/simple/", (int)n, url);
 }
 
 /* Credentials in the upload URL itself (https://user:token@host/...,

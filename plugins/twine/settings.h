@@ -20,6 +20,7 @@ typedef struct twine_config {
                                 local)                                  */
     const char *upload_url;  /* remote: legacy upload endpoint           */
     const char *index_url;   /* remote: simple index, or NULL            */
+    int index_guessed;       /* index_url guessed, not the user's option */
     const char *username, *password, *cafile;
     int insecure, skip_existing, check;
     unsigned digests;        /* S2N_DIGEST_* to send (digests: option)   */
@@ -30,8 +31,9 @@ typedef struct twine_config {
  * reporting through host->error. */
 int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c);
 
-/* The simple index that goes with an upload URL, when one is known:
- * PyPI, TestPyPI, and ".../legacy/" -> ".../simple/". Arena string. */
+/* The simple index that goes with an upload URL: PyPI, TestPyPI,
+ * ".../legacy/" -> ".../simple/", any other URL U -> "U/simple/" (where
+ * pypiserver, Nexus, Artifactory and GitLab serve it). Arena string. */
 const char *twine_guess_index(s2n_stage *st, const s2n_host *h, const char *upload_url);
 
 #endif

@@ -7,7 +7,7 @@
 mkdir -p "$T/w"
 small=$("$PY" "$top_srcdir/tests/twine/make_big_wheel.py" "$T/w" 1)
 big=$("$PY" "$top_srcdir/tests/twine/make_big_wheel.py" "$T/w" 200)
-start_stub big
+start_stub big --upload-at /upload/
 cd "$T/w"
 # Peak RSS (kB) of s2nbuild and its stage child (wait4 reports the
 # largest of the process tree it reaped).
@@ -61,10 +61,11 @@ checks "reset mid-body of a 6 MB upload: retried and accepted" \
     '[ "$rc" = 0 ] && [ "$(records "$REC_big" '\''posts[-1]["status"]'\'')" = 200 ] && [ "$(records "$REC_big" '\''len(posts)'\'')" = $((n_before + 2)) ]'
 
 # digests=sha256 across a reset: the retry re-sends the file and the one
-# digest field after it.  (Upload URL "/": no simple index to ask, so the
-# file goes again; the stub takes identical re-uploads, as PyPI does.)
+# digest field after it.  (Upload URL "/upload/": its guessed index
+# /upload/simple/ is not there, so the file goes again; the stub takes
+# identical re-uploads, as PyPI does.)
 fault "$URL_big" '["reset"]'
-"$S2NBUILD" stage twine repository_url="$URL_big/" "files=$mid" digests=sha256 >"$T/sha.log" 2>&1 && rc=0 || rc=$?
+"$S2NBUILD" stage twine repository_url="$URL_big/upload/" "files=$mid" digests=sha256 >"$T/sha.log" 2>&1 && rc=0 || rc=$?
 checks "digests=sha256, reset mid-body: retried and accepted" \
     '[ "$rc" = 0 ] && [ "$(records "$REC_big" '\''len(posts)'\'')" = $((n_before + 4)) ]'
 check "digests=sha256: sha256_digest alone, after the file, and right" "$PY" -c '

@@ -13,7 +13,7 @@ n() { records "$REC_f" 'len(posts)'; }
 fault "$URL_f" '["503", "500"]'
 check "503 then 500 then success" stage repository_url="$URL_f/legacy/" >"$T/1.log" 2>&1
 check "three POSTs for it" [ "$(n)" = 3 ]
-check "the 503 text is shown with the retry" grep -q "HTTP 503: 503 injected server error: please retry; retry 1 of 3" "$T/1.log"
+check "the 503 text is shown with the retry" grep -q "HTTP 503 Service Unavailable: injected server error: please retry; retry 1 of 3" "$T/1.log"
 
 start_stub g --user u:p
 fault "$URL_g" '["429:1"]'
@@ -38,7 +38,7 @@ fault "$URL_j" '["500", "502", "503"]'
 stage repository_url="$URL_j/legacy/" retries=2 >"$T/5.log" 2>&1 && rc=0 || rc=$?
 check "retries exhausted: stage fails" [ "$rc" = 1 ]
 check "exactly retries+1 attempts" [ "$(records "$REC_j" 'len(posts)')" = 3 ]
-check "last server text in the error" grep -q "HTTP 503: 503 injected server error: please retry (no retries left)" "$T/5.log"
+check "last server text in the error" grep -q "HTTP 503 Service Unavailable: injected server error: please retry (no retries left)" "$T/5.log"
 
 start_stub k --user u:p
 fault "$URL_k" '["403"]'
@@ -54,9 +54,9 @@ check "the password never appears in the log" sh -c "! grep -q wrong '$T/7.log'"
 start_stub m --user u:p --max-size 1000
 stage repository_url="$URL_m/legacy/" >"$T/8.log" 2>&1 && rc=0 || rc=$?
 checks "413 too large fails without retry" '[ "$rc" = 1 ] && [ "$(records "$REC_m" '\''len(posts)'\'')" = 1 ]'
-check "413 text shown" grep -q "HTTP 413: 413 Request Entity Too Large" "$T/8.log"
+check "413 text shown" grep -q "HTTP 413: Request Entity Too Large: file too large" "$T/8.log"
 
 fault "$URL_k" '["409"]'
 stage repository_url="$URL_k/" >"$T/9.log" 2>&1 && rc=0 || rc=$?
-checks "409 fails without retry" '[ "$rc" = 1 ] && grep -q "HTTP 409" "$T/9.log"'
+checks "409 fails without retry" '[ "$rc" = 1 ] && grep -q "HTTP 409: Conflict: name/version conflict" "$T/9.log"'
 finish

@@ -62,13 +62,14 @@ stage repository=one skip_existing=true >"$T/3.log" 2>&1 && rc=0 || rc=$?
 checks "option repository picks a section (already there)" '[ "$rc" = 0 ] && [ "$(count "$REC_one")" = 1 ]'
 
 # Env credentials win over .pypirc; a token goes as __token__.
-start_stub three --user __token__:pypi-AgEtoken --user erin:pw3
+# /upload/: its guessed index /upload/simple/ is not there, so each run sends.
+start_stub three --user __token__:pypi-AgEtoken --user erin:pw3 --upload-at /upload/
 TWINE_USERNAME=erin TWINE_PASSWORD=pw3 stage repository_url="$URL_three/legacy/" >"$T/4.log" 2>&1
 check "TWINE_USERNAME/TWINE_PASSWORD with repository_url" [ "$(user_of "$REC_three")" = erin ]
-stage repository_url="$URL_three/" token=pypi-AgEtoken >"$T/5.log" 2>&1 && rc=0 || rc=$?
+stage repository_url="$URL_three/upload/" token=pypi-AgEtoken >"$T/5.log" 2>&1 && rc=0 || rc=$?
 checks "token option: sent as __token__" '[ "$rc" = 0 ] && [ "$(user_of "$REC_three")" = __token__ ]'
 check "the token is masked in the log" sh -c "! grep -q pypi-AgEtoken '$T/5.log'"
-TWINE_PASSWORD=pypi-AgEtoken stage repository_url="$URL_three/" >"$T/6.log" 2>&1 && rc=0 || rc=$?
+TWINE_PASSWORD=pypi-AgEtoken stage repository_url="$URL_three/upload/" >"$T/6.log" 2>&1 && rc=0 || rc=$?
 checks "a password without a username goes as __token__" '[ "$rc" = 0 ] && [ "$(count "$REC_three")" = 3 ]'
 check "TWINE_PASSWORD is masked in the log" sh -c "! grep -q pypi-AgEtoken '$T/6.log'"
 

@@ -4,8 +4,11 @@ Standard library only; meant for Debian's /usr/bin/python3.  Listens on
 127.0.0.1 at an ephemeral port and prints its base URL on stdout
 ("http://127.0.0.1:PORT"), then serves:
 
-  POST /legacy/            the legacy upload API as twine speaks it
-  GET  /simple/            PEP 503 HTML (PEP 691 JSON on Accept)
+  POST /legacy/ (and /)    the legacy upload API as twine speaks it; more
+                           upload paths with --upload-at (Nexus, GitLab...)
+  GET  /simple/            PEP 503 HTML (PEP 691 JSON on Accept); also under
+                           each --simple-at PREFIX (PREFIX/simple/); every
+                           simple page answers --simple-status when given
   GET  /simple/<name>/     the files held for a project, with #sha256=
   GET  /files/<filename>   a stored file
   POST /_fault             queue faults for the next uploads (body: JSON list)
@@ -20,7 +23,10 @@ above --max-size.  Faults (from --fault or /_fault), one per upload, in
 order: "500".."599", "429:SECONDS" (with Retry-After), "403", "409",
 "413", "slow:SECONDS" (then normal), "trickle:SECONDS" (read the body
 slowly, spread over SECONDS, then normal), "reset" (read half of the body,
-then reset the connection).
+then reset the connection), or an object {"status": N, "reason": "...",
+"body": "...", "ctype": "..."} answered as given (other indexes' answers:
+Nexus's reason-only 400, Artifactory's 403, PyPI's HTML error page).
+With --sink (benchmarks) every GET answers 404: the sink holds nothing.
 
 Large bodies are spooled to a temporary file and parsed through mmap, so
 a 200 MB upload costs the server little memory.
@@ -161,7 +167,16 @@ class Handler(BaseHTTPRequestHandler):
             user, _ = self.user()
             return self.record(status=status[0], user=user)
         want_json = "application/vnd.pypi.simple.v1+json" in self.headers.get("Accept", "")
-        if path in ("/simple", "/simple/"):
+        for prefix in st.args.simple_at or []:
+            prefix = prefix.rstrip("/")
+            if path.startswith(prefix + "/simple"):
+                path = path[len(prefix):]
+                break
+        if st.args.sink:
+            status = self.send(404, "404 Not Found")
+        elif path.startswith("/simple") and st.args.simple_status:
+            status = self.send(st.args.simple_status, f"{st.args.simple_status} simple index unavailable")
+        elif path in ("/simple", "/simple/"):
             with LOCK:
                 projects = sorted({f["project"] for f in st.files.values()})
             status = self._simple_root(projects, want_json)
@@ -222,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 st.faults.extend(faults)
             return self.send(200, "ok")
-        if path not in ("/legacy/", "/legacy", "/"):
+        if path not in ("/legacy/", "/legacy", "/") and path not in (st.args.upload_at or []):
             self._drain()
             status = self.send(404, "404 Not Found")
             return self.record(status=status[0])
@@ -296,7 +311,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
             return
         trickle = 0.0
-        if fault and fault.startswith("slow:"):
+        if isinstance(fault, dict):
+            pass  # an answer as given, after the body is read
+        elif fault and fault.startswith("slow:"):
             time.sleep(float(fault[5:]))
             fault = None
         elif fault and fault.startswith("trickle:"):
@@ -352,6 +369,10 @@ class Handler(BaseHTTPRequestHandler):
                     fields=fields, content=rec_content or None)
 
     def _fault_response(self, fault):
+        if isinstance(fault, dict):
+            return self.send(int(fault["status"]), fault.get("body", ""),
+                             fault.get("ctype", "text/plain; charset=utf-8"),
+                             reason=fault.get("reason"))
         if fault.startswith("429"):
             wait = fault.partition(":")[2] or "1"
             return self.send(429, "429 Too Many Requests: slow down", headers={"Retry-After": wait})
@@ -477,6 +498,12 @@ def main():
                     help="serve HTTPS with this certificate and key")
     ap.add_argument("--redirect-simple", metavar="BASE",
                     help="answer /simple/... with a redirect to BASE/simple/...")
+    ap.add_argument("--upload-at", action="append", metavar="PATH",
+                    help="also take uploads at this path (repeat)")
+    ap.add_argument("--simple-at", action="append", metavar="PREFIX",
+                    help="also serve the simple index at PREFIX/simple/ (repeat)")
+    ap.add_argument("--simple-status", type=int, default=0, metavar="N",
+                    help="answer every simple index page with this status")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
