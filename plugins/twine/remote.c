@@ -501,17 +501,6 @@ static const char *late_digest(void *ud, const char *name)
     return d->blake2;
 }
 
-/* A simple index the user named must answer; one guessed from the upload
- * URL may simply not exist there.  twine.c carries the mark from the
- * settings; the index_url option is what makes an index "named". */
-static int index_guessed(s2n_stage *st, const s2n_host *h, const twine_target *t)
-{
-    if (t->index_guessed)
-        return 1;
-    const char *opt = h->opt_string(st, "index_url");
-    return !(opt && *opt);
-}
-
 twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine_target *t,
                                    twine_dist *d)
 {
@@ -521,10 +510,12 @@ twine_outcome twine_remote_publish(s2n_stage *st, const s2n_host *h, const twine
     if (d->deferred && !d->have_digests && !d->job)
         d->job = twine_digests_start(d->path, d->want); /* NULL: hashed when needed */
     int known = twine_index_lookup(t, d->project, d->file_name, idx, why, sizeof why);
+    /* An index the user named must answer; one guessed from the upload
+     * URL may simply not exist there. */
     if (known < 0 && t->index_url)
-        h->log(st, index_guessed(st, h, t) ? S2N_LOG_DEBUG : S2N_LOG_WARN,
+        h->log(st, t->index_guessed ? S2N_LOG_DEBUG : S2N_LOG_WARN,
                "%s: could not ask the %s first (%s); uploading anyway", d->file_name,
-               index_guessed(st, h, t) ? "guessed simple index" : "index", why);
+               t->index_guessed ? "guessed simple index" : "index", why);
     char msg[1024];
     if (known == 1 && *idx && twine_dist_digests(d) != 0) {
         h->log(st, S2N_LOG_ERROR, "%s", twine_dist_digest_error(d, msg, sizeof msg));

@@ -209,6 +209,7 @@ int twine_config_resolve(s2n_stage *st, const s2n_host *h, twine_config *c)
     c->cafile = cert ? h->str_dup(st, cert) : NULL;
     const char *idx = nonempty(h->opt_string(st, "index_url"));
     c->index_url = idx ? idx : twine_guess_index(st, h, c->upload_url);
+    c->index_guessed = !idx;
     s2n_pypirc_free(rc);
     return S2N_OK;
 }

@@ -413,6 +413,7 @@ static int twine_run(s2n_stage *st, const s2n_host *h)
                    c.upload_url);
         t.upload_url = c.upload_url;
         t.index_url = c.index_url;
+        t.index_guessed = c.index_guessed;
         t.retries = (int)c.retries;
         t.skip_existing = c.skip_existing;
         /* The core shows in-place progress only on a user's terminal;
