@@ -55,16 +55,22 @@ start_stub twine --user alice:s3cret
 start_stub ours --user alice:s3cret
 start_stub sha --user alice:s3cret
 
-(cd "$T/files" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
-    twine upload --disable-progress-bar --repository-url "$URL_twine/legacy/" ./* >"$T/twine.log" 2>&1) ||
-    { cat "$T/twine.log"; fail "twine upload"; }
-(cd "$T/files" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
-    stage repository_url="$URL_ours/legacy/" 'files=*' >"$T/ours.log" 2>&1) ||
-    { cat "$T/ours.log"; fail "s2nbuild stage twine"; }
-
-(cd "$T/files" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
-    stage repository_url="$URL_sha/legacy/" 'files=*' digests=sha256 >"$T/sha.log" 2>&1) ||
-    { cat "$T/sha.log"; fail "s2nbuild stage twine digests=sha256"; }
+# send TOOL DIR URL LOG [stage options...]: every file of DIR to the stub
+# at URL, by Debian's twine or by the stage, as alice.
+send() {
+    tool=$1 dir=$2 url=$3 log=$4
+    shift 4
+    if [ "$tool" = twine ]; then
+        (cd "$dir" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+            twine upload --disable-progress-bar --repository-url "$url/legacy/" ./* >"$log" 2>&1)
+    else
+        (cd "$dir" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
+            stage repository_url="$url/legacy/" 'files=*' "$@" >"$log" 2>&1)
+    fi || { cat "$log"; fail "$tool upload of $dir $*"; }
+}
+send twine "$T/files" "$URL_twine" "$T/twine.log"
+send ours "$T/files" "$URL_ours" "$T/ours.log"
+send ours "$T/files" "$URL_sha" "$T/sha.log" digests=sha256
 
 "$PY" - "$REC_twine" "$REC_ours" <<'PYEOF' && ok "same fields and values as twine for every file (and the same order below 4 MB)" || fail "fields differ from twine"
 import json, sys
@@ -143,12 +149,8 @@ for fname, name in (("bar-1.0-py3-none-any-extra-x.whl", "bar"), ("baz-1.0-xx-py
 PYEOF
 start_stub oddtwine --user alice:s3cret
 start_stub oddours --user alice:s3cret
-(cd "$T/odd" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
-    twine upload --disable-progress-bar --repository-url "$URL_oddtwine/legacy/" ./* >"$T/oddtwine.log" 2>&1) ||
-    { cat "$T/oddtwine.log"; fail "twine upload (invalid wheel names)"; }
-(cd "$T/odd" && TWINE_USERNAME=alice TWINE_PASSWORD=s3cret \
-    stage repository_url="$URL_oddours/legacy/" 'files=*' check=false >"$T/oddours.log" 2>&1) ||
-    { cat "$T/oddours.log"; fail "s2nbuild stage twine check=false (invalid wheel names)"; }
+send twine "$T/odd" "$URL_oddtwine" "$T/oddtwine.log"
+send ours "$T/odd" "$URL_oddours" "$T/oddours.log" check=false
 "$PY" - "$REC_oddtwine" "$REC_oddours" <<'PYEOF' && ok "invalid wheel names: twine's pyversion and form" || fail "invalid wheel names: form differs from twine"
 import json, sys
 def posts(path):
