@@ -6,6 +6,8 @@
  */
 #include "plugins/common/junit.h"
 
+#include "plugins/common/html.h" /* s2n_utf8_put */
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,30 +127,6 @@ static int skip_past(reader *r, const char *term, const char *what)
     return fail_at(r, at, "unterminated %s (expected \"%s\")", what, term);
 }
 
-static size_t utf8_put(unsigned long cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Check (and, when `out` is given, decode) one reference starting at '&'
  * at *pp, moving *pp past the ';'.  `out` needs room for 4 bytes. */
 static int reference(reader *r, const char **pp, const char *lim, char *out, size_t *outn)
@@ -195,7 +173,7 @@ static int reference(reader *r, const char **pp, const char *lim, char *out, siz
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             return fail_at(r, *pp, "character reference to an invalid code point");
         if (out)
-            *outn = utf8_put(cp, out);
+            *outn = s2n_utf8_put(cp, out);
         *pp = semi + 1;
         return 0;
     }

@@ -18,6 +18,7 @@
 #include "plugins/twine/remote.h"
 
 #include "plugins/common/hash.h"
+#include "plugins/common/html.h"
 #include "plugins/common/names.h"
 
 #include <ctype.h>
@@ -52,54 +53,6 @@ static void sleep_seconds(double s)
         ;
 }
 
-/* UTF-8 for a character reference; 0 when `cp` is not a character. */
-static size_t put_utf8(unsigned long cp, char *o)
-{
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80)
-        return o[0] = (char)cp, 1;
-    if (cp < 0x800)
-        return o[0] = (char)(0xC0 | cp >> 6), o[1] = (char)(0x80 | (cp & 0x3F)), 2;
-    if (cp < 0x10000)
-        return o[0] = (char)(0xE0 | cp >> 12), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-               o[2] = (char)(0x80 | (cp & 0x3F)), 3;
-    return o[0] = (char)(0xF0 | cp >> 18), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-           o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F)), 4;
-}
-
-/* The HTML entity at p ('&'): its text into o (at most 4 bytes), the
- * length of the reference in *used; 0 when it is not one we know. */
-static size_t entity(const char *p, char *o, size_t *used)
-{
-    static const struct {
-        const char *name;
-        char c;
-    } named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
-                 {"apos;", '\''}, {"nbsp;", ' '}};
-    if (p[1] == '#') {
-        int hex = p[2] == 'x' || p[2] == 'X';
-        const char *q = p + 2 + hex;
-        char *e;
-        if (!(hex ? isxdigit((unsigned char)*q) : isdigit((unsigned char)*q)))
-            return 0;
-        unsigned long cp = strtoul(q, &e, hex ? 16 : 10);
-        if (*e != ';' || e - q > 8)
-            return 0;
-        *used = (size_t)(e + 1 - p);
-        return put_utf8(cp < 0x20 || cp == 0x7f ? ' ' : cp, o); /* no control characters in logs */
-    }
-    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
-        size_t n = strlen(named[i].name);
-        if (strncmp(p + 1, named[i].name, n) == 0) {
-            *used = n + 1;
-            o[0] = named[i].c;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Tags that end a piece of text (a title, a heading, a paragraph). */
 static int block_tag(const char *name, size_t n)
 {
@@ -119,7 +72,9 @@ static int block_tag(const char *name, size_t n)
 static void body_pieces(const char *body, int html, char *out, size_t cap)
 {
     size_t o = 0;
-    for (const char *p = body ? body : ""; *p && o + 8 < cap; p++) {
+    body = body ? body : "";
+    const char *lim = body + strlen(body);
+    for (const char *p = body; *p && o + 8 < cap; p++) {
         char ch[4];
         size_t nch = 1, used = 1;
         ch[0] = *p;
@@ -148,7 +103,7 @@ static void body_pieces(const char *body, int html, char *out, size_t cap)
             ch[0] = block_tag(q, n) ? '\n' : ' ';
             p = gt;
         } else if (html && *p == '&') {
-            nch = entity(p, ch, &used);
+            nch = s2n_html_entity(p, lim, ch, &used);
             if (!nch)
                 nch = 1, used = 1;
             p += used - 1;

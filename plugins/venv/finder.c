@@ -12,6 +12,7 @@
 #include "plugins/venv/finder.h"
 #include "plugins/venv/fetch.h"
 #include "plugins/common/hash.h"
+#include "plugins/common/html.h"
 #include "plugins/common/venv_pep440.h"
 #include "plugins/common/venv_pep508.h"
 
@@ -236,32 +237,6 @@ static void scan_dir(const char *dir, s2n_distfile **v, size_t *n)
     closedir(d);
 }
 
-static char *unescape_html(const char *s, size_t len)
-{
-    char *out = malloc(len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        static const struct {
-            const char *ent;
-            char c;
-        } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
-        int hit = 0;
-        for (size_t k = 0; k < 5; k++) {
-            size_t el = strlen(ents[k].ent);
-            if (i + el <= len && strncmp(s + i, ents[k].ent, el) == 0) {
-                out[n++] = ents[k].c;
-                i += el - 1;
-                hit = 1;
-                break;
-            }
-        }
-        if (!hit)
-            out[n++] = s[i];
-    }
-    out[n] = '\0';
-    return out;
-}
-
 /* Where attribute `name` of one tag [tag, end) ends (at its '=', or
  * just past a bare name), or NULL when the tag lacks it. */
 static const char *find_attr(const char *tag, const char *end, const char *name)
@@ -295,7 +270,7 @@ static char *attr(const char *tag, const char *end, const char *name)
     const char *s = q;
     while (q < end && (quote ? *q != quote : !isspace((unsigned char)*q) && *q != '>'))
         q++;
-    return unescape_html(s, (size_t)(q - s));
+    return s2n_html_unescape(s, (size_t)(q - s));
 }
 
 /* One link of a page.  `base` is the page's folder (local) or its URL

@@ -26,7 +26,7 @@ core_srcs=(); for c in "$top"/core/*.c; do [ "$(basename "$c")" = main.c ] || co
 # target | harness | extra sources | seed corpus
 targets=(
   "pipeline|tests/fuzz/fuzz_pipeline.c|${core_srcs[*]}|tests/fuzz/corpus/pipeline"
-  "junit|tests/pytest/fuzz_junit.c|$top/plugins/common/junit.c|tests/pytest/fuzz-corpus"
+  "junit|tests/pytest/fuzz_junit.c|$top/plugins/common/junit.c $top/plugins/common/html.c|tests/pytest/fuzz-corpus"
   "requirements|tests/fuzz/fuzz_requirements.c|$top/plugins/common/requirements.c $top/plugins/common/venv_pep508.c $top/plugins/common/venv_pep440.c $top/plugins/common/names.c $top/plugins/common/pyinfo.c $top/plugins/common/hash.c|tests/fuzz/corpus/requirements"
   "toml|tests/fuzz/fuzz_toml.cc|$top/plugins/common/toml.cc|tests/fuzz/corpus/toml"
 )

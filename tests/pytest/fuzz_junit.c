@@ -3,7 +3,7 @@
  * bytes must give 0 or -1 with a message, never a crash, a hang or an
  * out-of-bounds read.  Built by hand or by the core's tests/fuzz/run.sh:
  *   clang -fsanitize=fuzzer,address,undefined -I. -Iinclude \
- *         tests/pytest/fuzz_junit.c plugins/common/junit.c
+ *         tests/pytest/fuzz_junit.c plugins/common/junit.c plugins/common/html.c
  */
 #include "plugins/common/junit.h"
 

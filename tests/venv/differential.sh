@@ -9,7 +9,6 @@
 PY=/usr/bin/python3
 venv_build_wheels || { not_ok "building the fixture wheels"; finish; }
 cd "$TMP" || exit 1
-pip_in() { v=$1; shift; "$PY" -m pip --disable-pip-version-check --python "$v/bin/python" "$@"; }
 pipw=$(ls /usr/share/python-wheels/pip-*.whl | head -1)
 stw=$(ls /usr/share/python-wheels/setuptools-*.whl | head -1)
 pipv=$(basename "$pipw" | cut -d- -f2)

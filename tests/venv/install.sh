@@ -9,8 +9,6 @@ PY=/usr/bin/python3
 venv_build_wheels || { not_ok "building the fixture wheels"; finish; }
 cd "$TMP" || exit 1
 mkdir ws && cd ws || exit 1
-pipv() { "$PY" -m pip --disable-pip-version-check --python "$1/bin/python" "$@"; }
-pip_in() { v=$1; shift; "$PY" -m pip --disable-pip-version-check --python "$v/bin/python" "$@"; }
 
 cat > requirements.txt <<'REQ'
 # the fixture set, all pinned

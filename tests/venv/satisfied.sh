@@ -11,7 +11,6 @@ PY=/usr/bin/python3
 venv_build_wheels || { not_ok "building the fixture wheels"; finish; }
 cd "$TMP" || exit 1
 mkdir ws && cd ws || exit 1
-pip_in() { v=$1; shift; "$PY" -m pip --disable-pip-version-check --python "$v/bin/python" "$@"; }
 site_of() { echo "$1/lib/python3.11/site-packages"; }
 
 # A wheel whose dependencies only the system provides (pluggy carries a

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "plugins/common/html.h"
 #include "plugins/common/pyinfo.h"
 #include "plugins/common/requirements.h"
 #include "plugins/common/venv_pep440.h"
@@ -201,6 +202,43 @@ static void test_wheel_names(void)
     CU_ASSERT_EQUAL(s2n_distfile_parse("a-b-c.whl", &d), -1);
 }
 
+static void test_html_references(void)
+{
+    const char *in = "&gt;=3.8 &#62; &#x3E;&#X3e; &lt;&amp;&quot;&#39;&#x27;&apos; &bogus; & &#; &#x110000;";
+    char *u = s2n_html_unescape(in, strlen(in));
+    CU_ASSERT_STRING_EQUAL(u, ">=3.8 > >> <&\"''' &bogus; & &#; &#x110000;");
+    free(u);
+    u = s2n_html_unescape("caf&#xE9; &#128512;&#1;", 23);
+    CU_ASSERT_STRING_EQUAL(u, "caf\xc3\xa9 \xf0\x9f\x98\x80 "); /* a control character becomes a blank */
+    free(u);
+
+    /* A PEP 503 page (here a find-links page) read through the finder:
+     * numeric references decode as pip's html parser decodes them (our own
+     * local index writes &#x27;; the finder once knew only &#39;). */
+    char page[600], wheel[600];
+    snprintf(wheel, sizeof wheel, "%s/alpha-1.0-py3-none-any.whl", tmpdir);
+    FILE *fp = fopen(wheel, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fclose(fp);
+    snprintf(page, sizeof page, "%s/links.html", tmpdir);
+    fp = fopen(page, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("<html><body><a href=\"alpha-1.0-py3-none-any.whl\" data-requires-python=\"&#x3E;=3.8,&#33;=3.9.*\">"
+          "alpha</a></body></html>\n", fp);
+    fclose(fp);
+    s2n_finder f;
+    s2n_finder_init(&f);
+    s2n_finder_add_link(&f, page);
+    s2n_distfile *files = NULL;
+    size_t n = s2n_finder_files(&f, "alpha", &files);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(files[0].requires_python);
+    CU_ASSERT_STRING_EQUAL(files[0].requires_python, ">=3.8,!=3.9.*");
+    s2n_distfiles_free(files, n);
+    free(files);
+    s2n_finder_free(&f);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -212,6 +250,7 @@ int main(void)
     CU_add_test(s, "PEP 508 requirements and markers", test_deps_and_markers);
     CU_add_test(s, "requirement files", test_requirement_files);
     CU_add_test(s, "wheel names and tags", test_wheel_names);
+    CU_add_test(s, "HTML character references in index pages", test_html_references);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

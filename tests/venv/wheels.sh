@@ -8,6 +8,9 @@ WHEELS="$top_builddir/tests/venv/wheels"
 unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_NO_INDEX PIP_CONSTRAINT \
     PIP_REQUIRE_HASHES PIP_REQUIREMENT
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# pip_in VENV ARGS...: Debian's pip acting on the environment VENV (the
+# reference every venv test compares with).
+pip_in() { v=$1; shift; /usr/bin/python3 -m pip --disable-pip-version-check --python "$v/bin/python" "$@"; }
 venv_build_wheels() {
     mkdir -p "$top_builddir/tests/venv"
     (
